@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli.h"
+
+#include <QTextStream>
+
+#include <cstring>
+
+namespace Flightdeck::Cli {
+
+int runCatalog(const QStringList& arguments);
+
+bool isSubcommand(int argc, char** argv)
+{
+    if (argc < 2)
+        return false;
+    const char* first = argv[1];
+    return std::strcmp(first, "catalog") == 0 || std::strcmp(first, "help") == 0 || std::strcmp(first, "--help") == 0
+        || std::strcmp(first, "-h") == 0 || std::strcmp(first, "--version") == 0;
+}
+
+static void printUsage(QTextStream& out)
+{
+    out << "Usage: flightdeck [COMMAND] [OPTIONS]\n"
+           "\n"
+           "Without a command, opens the desktop portal.\n"
+           "\n"
+           "Commands:\n"
+           "  catalog validate [--format text|json] [--strict] SOURCE...\n"
+           "  catalog list     [--format table|json] [--kind K] [--owner O] [--query Q] SOURCE...\n"
+           "  catalog show     REF SOURCE...\n"
+           "  catalog relations REF [--depth N] [--direction in|out|both] SOURCE...\n"
+           "\n"
+           "SOURCE is a file, a directory, a git URL (https://host/x.git, file:///path/x.git, git@host:path)\n"
+           "or a Backstage backend (backstage+http(s)://host:port). With --workspace FILE the workspace's\n"
+           "sources are used.\n";
+}
+
+int run(const QStringList& arguments)
+{
+    QTextStream out(stdout);
+    const QString command = arguments.value(1);
+    if (command == QLatin1String("--version")) {
+        out << "flightdeck 0.1.0\n";
+        return Success;
+    }
+    if (command == QLatin1String("help") || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        printUsage(out);
+        return Success;
+    }
+    if (command == QLatin1String("catalog"))
+        return runCatalog(arguments.mid(2));
+    QTextStream err(stderr);
+    err << "flightdeck: unknown command " << command << "\n";
+    printUsage(err);
+    return UsageError;
+}
+
+} // namespace Flightdeck::Cli
