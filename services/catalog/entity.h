@@ -82,7 +82,7 @@ struct Entity
     QString type;       // spec.type
     QString lifecycle;  // spec.lifecycle
     QString owner;      // canonical key of spec.owner, or empty
-    QString system;     // canonical key of the system (spec.system, or spec.domain for a System), or empty
+    QString system;     // canonical key of spec.system (Components, APIs, Resources), or empty
     QStringList tags;
     QList<QPair<QString, QString>> annotations;
     QList<QPair<QString, QString>> labels;

@@ -66,6 +66,7 @@ struct LoadContext
     QString sourceName;  // workspace source the file belongs to
     QString file;        // display name for diagnostics and locations
     QString path;        // local path of the file ("" for remote content)
+    QString origin;      // the location first registered (the source's root file or folder), for display
     QString root;        // placeholders and Location targets may not leave this directory
     QString locationType = QStringLiteral("file"); // the reader's location type
     LoadOptions options;

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// The schema, one migration per change. Never edit a released migration: append a new one.
+#include "database.h"
+
+namespace Flightdeck::Store {
+
+const QList<Migration>& schemaMigrations()
+{
+    static const QList<Migration> migrations {
+        { 1, QStringLiteral("catalog cache"),
+            {
+                // One row per workspace source: what the cached files were read from, and when.
+                QStringLiteral("CREATE TABLE catalog_source ("
+                               " id INTEGER PRIMARY KEY,"
+                               " name TEXT NOT NULL UNIQUE,"
+                               " fingerprint TEXT NOT NULL DEFAULT '',"
+                               " revision TEXT NOT NULL DEFAULT '',"
+                               " refreshed_at INTEGER," // ms since the epoch, UTC; NULL = never read
+                               " last_error TEXT NOT NULL DEFAULT '',"
+                               " last_error_at INTEGER)"),
+                // What each catalog file yielded, as a versioned blob (CatalogStore::encode).
+                QStringLiteral("CREATE TABLE catalog_file ("
+                               " source_id INTEGER NOT NULL REFERENCES catalog_source(id) ON DELETE CASCADE,"
+                               " file TEXT NOT NULL,"
+                               " format INTEGER NOT NULL,"
+                               " entity_count INTEGER NOT NULL DEFAULT 0,"
+                               " data BLOB NOT NULL,"
+                               " PRIMARY KEY (source_id, file))"),
+            } },
+    };
+    return migrations;
+}
+
+} // namespace Flightdeck::Store
