@@ -9,7 +9,10 @@
 
 #include <git2.h>
 
+#include <cstdio>
 #include <memory>
+
+#include <unistd.h>
 
 int main(int argc, char* argv[])
 {
@@ -20,6 +23,11 @@ int main(int argc, char* argv[])
         QCoreApplication::setApplicationName(QStringLiteral("flightdeck"));
         QCoreApplication::setOrganizationName(QStringLiteral("flightdeck"));
         rc = Flightdeck::Cli::run(app.arguments());
+        // A command line is done once its output is written: skip tearing down a catalog of
+        // 100,000 entities piece by piece.
+        fflush(stdout);
+        fflush(stderr);
+        _exit(rc);
     } else {
         QApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("flightdeck"));

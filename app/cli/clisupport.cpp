@@ -77,6 +77,7 @@ int loadCatalog(const QCommandLineParser& parser, const QStringList& sourceArgum
 
     Sources::RefreshOptions options;
     options.local.load = loadOptions;
+    options.buildSearchIndex = false; // built on first use: validate never needs it
     Sources::CatalogRefresh refresh(specs, options, secrets.get());
     QEventLoop loop;
     const bool tty = !quiet && ::isatty(STDERR_FILENO);

@@ -1040,12 +1040,8 @@ void share(Entity& e, StringPool& pool)
         l.icon = pool(l.icon);
         l.type = pool(l.type);
     }
-    for (DeclaredRelation& d : e.declared) {
-        d.target.kind = pool(d.target.kind);
-        d.target.ns = pool(d.target.ns);
-        d.target.name = pool(d.target.name);
-        d.field = pool(d.field);
-    }
+    for (DeclaredRelation& d : e.declared)
+        d.target = pool(d.target);
     e.location.file = pool(e.location.file);
 }
 
@@ -1111,7 +1107,7 @@ Entity emitDocument(const Node& node, YamlWriter& w, const QString& file, int do
             defaults.kind = f.defaultKind;
             defaults.ns = node.ns;
             const EntityRef target = EntityRef::fromString(text, defaults);
-            e.declared.append({ f.type, target, fieldPath, line, column });
+            e.declared.append(DeclaredRelation::make(f.type, target.key(), fieldPath, line, column));
             if (f.key == QLatin1String("owner"))
                 e.owner = target.key();
             else if (f.key == QLatin1String("system"))

@@ -2,6 +2,8 @@
 #include "catalog.h"
 
 #include <QSet>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentMap>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -97,12 +99,12 @@ std::shared_ptr<const Catalog> Catalog::build(BuildInput input)
     }
     c->m_diagnostics += input.extraDiagnostics;
     // The index and the relation graph read the same entities: build them side by side.
-    QFuture<SearchIndex> index;
+    QFuture<void> index;
     if (input.buildSearchIndex)
-        index = QtConcurrent::run([entities = c->m_entities] { return SearchIndex::build(entities); });
+        index = QtConcurrent::run([c] { c->searchIndex(); });
     c->buildRelations();
     if (input.buildSearchIndex)
-        c->m_search = index.result();
+        index.waitForFinished();
     for (qsizetype i = 0; i < c->m_diagnostics.size(); ++i) {
         const Diagnostic& d = c->m_diagnostics[i];
         if (d.isError())
@@ -121,33 +123,73 @@ void Catalog::buildRelations()
     struct Raw
     {
         qint32 source;
-        qint32 target;
+        qint32 target; // >= 0: entity; < 0: -(k+1) for the chunk's k-th dangling declaration
         RelationType type;
     };
-    std::vector<Raw> raw;
-    raw.reserve(size_t(n) * 6);
+    struct Chunk
+    {
+        qsizetype begin = 0, end = 0;
+        std::vector<Raw> raw;
+        QList<const DeclaredRelation*> danglingDecl;
+        QList<int> danglingOwner;
+    };
+    // Resolving close to a million references is hash lookups on a read-only index: split it
+    // over the cores, then merge in entity order so the result does not depend on timing.
+    const int parts = std::max(1, std::min(QThread::idealThreadCount(), int(n / 20000) + 1));
+    std::vector<Chunk> chunks(static_cast<size_t>(parts));
+    for (int c = 0; c < parts; ++c) {
+        chunks[size_t(c)].begin = n * c / parts;
+        chunks[size_t(c)].end = n * (c + 1) / parts;
+    }
+    const auto resolve = [this](Chunk& chunk) {
+        chunk.raw.reserve(size_t(chunk.end - chunk.begin) * 10);
+        for (qsizetype i = chunk.begin; i < chunk.end; ++i) {
+            for (const DeclaredRelation& r : m_entities[i].declared) {
+                const auto it = m_index.constFind(r.target);
+                if (it != m_index.constEnd()) {
+                    chunk.raw.push_back({qint32(i), qint32(*it), r.type});
+                    chunk.raw.push_back({qint32(*it), qint32(i), reverseRelation(r.type)});
+                } else {
+                    chunk.raw.push_back({qint32(i), -qint32(chunk.danglingDecl.size() + 1), r.type});
+                    chunk.danglingDecl.push_back(&r);
+                    chunk.danglingOwner.push_back(int(i));
+                }
+            }
+        }
+    };
+    if (parts == 1)
+        resolve(chunks[0]);
+    else
+        QtConcurrent::blockingMap(chunks, resolve);
+
+    // Number the dangling targets in entity order, one number per distinct key.
     QHash<QString, int> dangling;
     QList<const DeclaredRelation*> danglingDecl;
     QList<int> danglingOwner;
-    for (qsizetype i = 0; i < n; ++i) {
-        const Entity& e = m_entities[i];
-        for (const DeclaredRelation& r : e.declared) {
-            const QString key = r.target.key();
-            const auto it = m_index.constFind(key);
-            if (it != m_index.constEnd()) {
-                raw.push_back({qint32(i), qint32(*it), r.type});
-                raw.push_back({qint32(*it), qint32(i), reverseRelation(r.type)});
-            } else {
-                auto d = dangling.constFind(key);
-                if (d == dangling.constEnd()) {
-                    d = dangling.insert(key, int(m_danglingKeys.size()));
-                    m_danglingKeys.push_back(key);
-                }
-                raw.push_back({qint32(i), -(qint32(*d) + 1), r.type});
-                danglingDecl.push_back(&r);
-                danglingOwner.push_back(int(i));
+    std::vector<Raw> raw;
+    size_t total = 0;
+    for (const Chunk& c : chunks)
+        total += c.raw.size();
+    raw.reserve(total);
+    for (Chunk& c : chunks) {
+        std::vector<qint32> numbers(size_t(c.danglingDecl.size()));
+        for (qsizetype k = 0; k < c.danglingDecl.size(); ++k) {
+            const QString& key = c.danglingDecl[k]->target;
+            auto d = dangling.constFind(key);
+            if (d == dangling.constEnd()) {
+                d = dangling.insert(key, int(m_danglingKeys.size()));
+                m_danglingKeys.push_back(key);
             }
+            numbers[size_t(k)] = qint32(*d);
         }
+        for (Raw r : c.raw) {
+            if (r.target < 0)
+                r.target = -(numbers[size_t(-r.target - 1)] + 1);
+            raw.push_back(r);
+        }
+        danglingDecl += c.danglingDecl;
+        danglingOwner += c.danglingOwner;
+        c.raw = {};
     }
     // Counting sort by source, then sort and deduplicate each entity's edges: the same pair may be
     // declared from both sides (User.memberOf and Group.members).
@@ -181,20 +223,20 @@ void Catalog::buildRelations()
     for (qsizetype i = 0; i < danglingDecl.size(); ++i) {
         const DeclaredRelation& r = *danglingDecl[i];
         const Entity& e = m_entities[danglingOwner[i]];
-        const QString key = r.target.key();
+        const QString& key = r.target;
         Diagnostic d;
         d.severity = Severity::Warning;
         d.file = e.location.file;
         d.line = r.line;
         d.column = r.column;
         d.entity = e.key;
-        d.field = r.field;
+        d.field = r.fieldPath();
         d.code = QStringLiteral("dangling-relation");
-        d.message = QStringLiteral("%1 refers to %2, which is not in the catalog").arg(r.field, key);
+        d.message = QStringLiteral("%1 refers to %2, which is not in the catalog").arg(d.field, key);
         // Suggest the closest name of the same kind, when there is one.
         QString suggestion;
         if (i < 500) {
-            const QString kind = r.target.kind.toLower();
+            const QString kind = key.section(QLatin1Char(':'), 0, 0);
             auto& candidates = byKind[kind];
             if (candidates.isEmpty() && !byKind.contains(kind + QLatin1String("#done"))) {
                 for (int j = 0; j < m_entities.size(); ++j)
@@ -203,7 +245,7 @@ void Catalog::buildRelations()
                 byKind.insert(kind + QLatin1String("#done"), {});
             }
             int best = 3;
-            const QString name = r.target.name.toLower();
+            const QString name = key.section(QLatin1Char('/'), 1);
             for (int j : std::as_const(candidates)) {
                 if (candidates.size() > 50000)
                     break;
@@ -219,6 +261,15 @@ void Catalog::buildRelations()
             : QStringLiteral("Did you mean %1?").arg(suggestion);
         m_diagnostics.push_back(std::move(d));
     }
+}
+
+const SearchIndex& Catalog::searchIndex() const
+{
+    std::call_once(m_searchOnce, [this] {
+        m_search = SearchIndex::build(m_entities);
+        m_searchBuilt.store(true);
+    });
+    return m_search;
 }
 
 int Catalog::indexOf(QStringView canonicalKey) const

@@ -10,7 +10,9 @@
 #include <QHash>
 #include <QList>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -41,7 +43,7 @@ public:
         QList<FileLoad> files;        // in precedence order: the first claimant of a ref wins
         Diagnostics extraDiagnostics; // source-level problems (unreachable sources, missing targets)
         QDateTime asOf;
-        bool buildSearchIndex = true;
+        bool buildSearchIndex = true; // false: built on first use
     };
     static std::shared_ptr<const Catalog> build(BuildInput input);
     static std::shared_ptr<const Catalog> empty();
@@ -74,8 +76,10 @@ public:
     // Everything a group owns directly or through its sub-groups, or a user directly.
     QList<int> ownedTransitively(int owner) const;
 
-    // Empty (no entities) when the snapshot was built without one.
-    const SearchIndex& searchIndex() const { return m_search; }
+    // Built on first use when the snapshot was built without it (thread-safe; about a second per
+    // 100,000 entities, so call it on a worker first when a UI thread will need it).
+    const SearchIndex& searchIndex() const;
+    bool hasSearchIndex() const { return m_searchBuilt.load(); }
     const QList<FileLoad>& files() const { return m_files; }
     QDateTime asOf() const { return m_asOf; }
 
@@ -93,7 +97,9 @@ private:
     std::vector<quint32> m_offsets; // CSR: relations of entity i are m_edges[m_offsets[i] .. m_offsets[i+1])
     std::vector<Edge> m_edges;
     QStringList m_danglingKeys;
-    SearchIndex m_search;
+    mutable std::once_flag m_searchOnce;
+    mutable SearchIndex m_search;
+    mutable std::atomic<bool> m_searchBuilt {false};
     QDateTime m_asOf;
 };
 

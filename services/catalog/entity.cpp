@@ -53,6 +53,50 @@ RelationType reverseRelation(RelationType t)
     return relationInfo[size_t(t)].reverse;
 }
 
+namespace {
+constexpr std::array<const char*, 13> relationFieldNames {"owner",        "system",       "subcomponentOf", "providesApis",
+                                                          "consumesApis", "dependsOn",    "dependencyOf",   "domain",
+                                                          "subdomainOf",  "parent",       "children",       "members",
+                                                          "memberOf"};
+} // namespace
+
+QString relationFieldName(RelationField f)
+{
+    return QString::fromLatin1(relationFieldNames[size_t(f)]);
+}
+
+std::optional<RelationField> relationFieldFromName(QStringView name)
+{
+    for (size_t i = 0; i < relationFieldNames.size(); ++i)
+        if (name == QLatin1String(relationFieldNames[i]))
+            return RelationField(i);
+    return std::nullopt;
+}
+
+QString DeclaredRelation::fieldPath() const
+{
+    QString path = QStringLiteral("spec.") + relationFieldName(field);
+    if (index >= 0)
+        path += QLatin1Char('.') + QString::number(index);
+    return path;
+}
+
+DeclaredRelation DeclaredRelation::make(RelationType type, const QString& targetKey, QStringView fieldPath, int line,
+                                        int column)
+{
+    DeclaredRelation r;
+    r.type = type;
+    r.target = targetKey;
+    r.line = line;
+    r.column = column;
+    const QList<QStringView> parts = fieldPath.split(QLatin1Char('.'));
+    if (parts.size() >= 2)
+        r.field = relationFieldFromName(parts[1]).value_or(RelationField::Owner);
+    if (parts.size() >= 3)
+        r.index = qint16(parts[2].toInt());
+    return r;
+}
+
 QString Entity::annotation(QStringView key) const
 {
     for (const auto& a : annotations)
@@ -80,7 +124,7 @@ QDataStream& operator<<(QDataStream& s, const Entity& e)
         s << l.url << l.title << l.icon << l.type;
     s << quint32(e.declared.size());
     for (const auto& d : e.declared)
-        s << quint8(d.type) << d.target << d.field << qint32(d.line) << qint32(d.column);
+        s << quint8(d.type) << quint8(d.field) << qint16(d.index) << qint32(d.line) << qint32(d.column) << d.target;
     s << e.document;
     s << e.location.source << e.location.file << qint32(e.location.line) << qint32(e.location.column)
       << qint32(e.location.document);
@@ -103,14 +147,17 @@ QDataStream& operator>>(QDataStream& s, Entity& e)
     e.declared.clear();
     for (quint32 i = 0; i < n && s.status() == QDataStream::Ok; ++i) {
         DeclaredRelation d;
-        quint8 type = 0;
+        quint8 type = 0, field = 0;
+        qint16 index = -1;
         qint32 line = 0, column = 0;
-        s >> type >> d.target >> d.field >> line >> column;
-        if (type >= RelationTypeCount) {
+        s >> type >> field >> index >> line >> column >> d.target;
+        if (type >= RelationTypeCount || field > quint8(RelationField::MemberOf)) {
             s.setStatus(QDataStream::ReadCorruptData);
             break;
         }
         d.type = RelationType(type);
+        d.field = RelationField(field);
+        d.index = index;
         d.line = line;
         d.column = column;
         e.declared.push_back(std::move(d));

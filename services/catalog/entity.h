@@ -39,14 +39,41 @@ RelationType reverseRelation(RelationType t);
 // "owned by", "depends on", … for people.
 QString relationTypeLabel(RelationType t);
 
+// The spec fields that declare relations (SPEC A6).
+enum class RelationField : quint8 {
+    Owner,
+    System,
+    SubcomponentOf,
+    ProvidesApis,
+    ConsumesApis,
+    DependsOn,
+    DependencyOf,
+    Domain,
+    SubdomainOf,
+    Parent,
+    Children,
+    Members,
+    MemberOf,
+};
+QString relationFieldName(RelationField f); // "owner", "providesApis", …
+std::optional<RelationField> relationFieldFromName(QStringView name);
+
 // A relation as one entity's spec declares it. The catalog adds the reverse on the target.
+// Compact on purpose: a large catalog holds close to a million of these.
 struct DeclaredRelation
 {
     RelationType type = RelationType::OwnedBy;
-    EntityRef target;   // authored case, defaults applied
-    QString field;      // "spec.owner", "spec.dependsOn.1"
+    RelationField field = RelationField::Owner;
+    qint16 index = -1;  // position in a list field ("spec.dependsOn.1" -> 1); -1 for a single value
     int line = 0;
     int column = 0;
+    QString target;     // canonical key of the target, defaults applied: "group:default/team-a"
+
+    // "spec.owner", "spec.dependsOn.1"
+    QString fieldPath() const;
+    // Builds one from a field path such as "spec.dependsOn.1" (an unknown path keeps field Owner).
+    static DeclaredRelation make(RelationType type, const QString& targetKey, QStringView fieldPath, int line,
+                                 int column);
     friend bool operator==(const DeclaredRelation&, const DeclaredRelation&) = default;
 };
 

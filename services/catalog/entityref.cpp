@@ -57,6 +57,56 @@ QString canonicalKey(const QString& kind, const QString& ns, const QString& name
     return s.toLower();
 }
 
+void lowercaseUtf8(std::string& text)
+{
+    bool ascii = true;
+    for (char& c : text) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            ascii = false;
+            break;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = char(c + 32);
+    }
+    if (!ascii)
+        text = QString::fromUtf8(text.data(), qsizetype(text.size())).toLower().toStdString();
+}
+
+bool parseEntityRefKey(std::string_view text, std::string_view defaultKind, std::string_view defaultNamespace,
+                       std::string& key)
+{
+    // The same steps as EntityRef::parse; ':' and '/' are ASCII, so byte positions match.
+    if (text.empty())
+        return false;
+    qsizetype colon = qsizetype(text.find(':'));
+    const qsizetype slash = qsizetype(text.find('/'));
+    if (size_t(colon) == std::string_view::npos)
+        colon = -1;
+    const qsizetype slashPos = size_t(slash) == std::string_view::npos ? -1 : slash;
+    if (slashPos != -1 && slashPos < colon)
+        colon = -1;
+    const qsizetype nameStart = std::max(colon + 1, slashPos + 1);
+    const std::string_view kindPart = colon == -1 ? std::string_view() : text.substr(0, size_t(colon));
+    const std::string_view nsPart
+        = slashPos == -1 ? std::string_view() : text.substr(size_t(colon + 1), size_t(slashPos - colon - 1));
+    const std::string_view namePart = text.substr(size_t(nameStart));
+    if ((colon != -1 && kindPart.empty()) || (slashPos != -1 && nsPart.empty()) || namePart.empty())
+        return false;
+    const std::string_view kind = colon == -1 ? defaultKind : kindPart;
+    if (kind.empty())
+        return false;
+    const std::string_view ns = slashPos == -1 ? (defaultNamespace.empty() ? std::string_view("default") : defaultNamespace) : nsPart;
+    key.clear();
+    key.reserve(kind.size() + ns.size() + namePart.size() + 2);
+    key.append(kind);
+    key += ':';
+    key.append(ns);
+    key += '/';
+    key.append(namePart);
+    lowercaseUtf8(key);
+    return true;
+}
+
 QString EntityRef::key() const
 {
     return canonicalKey(kind, ns, name);

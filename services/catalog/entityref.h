@@ -5,6 +5,8 @@
 #include <QString>
 
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace Flightdeck::Catalog {
 
@@ -53,5 +55,13 @@ inline size_t qHash(const EntityRef& r, size_t seed = 0)
 
 // Lowercases as the catalog does for identity (locale-independent).
 QString canonicalKey(const QString& kind, const QString& ns, const QString& name);
+
+// EntityRef::parse on UTF-8 text, straight to the canonical key ("kind:namespace/name", lowercase),
+// without building QStrings: the reader resolves close to a million references this way. Returns
+// false exactly when EntityRef::parse fails (use it for the message).
+bool parseEntityRefKey(std::string_view text, std::string_view defaultKind, std::string_view defaultNamespace,
+                       std::string& key);
+// Lowercases UTF-8 text in place as QString::toLower does.
+void lowercaseUtf8(std::string& text);
 
 } // namespace Flightdeck::Catalog

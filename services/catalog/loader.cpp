@@ -2,6 +2,7 @@
 #include "loader.h"
 
 #include "sources/filescanner.h"
+#include "stringpool.h"
 #include "validator.h"
 
 #include <QDir>
@@ -10,6 +11,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <QSet>
 
 #include <cmath>
 #include <cstring>
@@ -63,13 +66,19 @@ private:
     std::optional<Index> importJson(YamlDocument& doc, const QJsonValue& value, TextPosition pos, int depth);
     void fillDefaults(YamlDocument& doc);
     Entity extract(const YamlDocument& doc, const YamlStreamDocument& sd);
-    bool declare(Entity& e, YamlValue value, const QString& field, RelationType type, const QString& defaultKind);
+    bool declare(Entity& e, YamlValue value, RelationField field, qint16 index, RelationType type,
+                 std::string_view defaultKind);
+    const QString& pooled(YamlValue v) { return m_pool.get(v.text()); }
     void locationTargets(const Entity& e, YamlValue spec);
 
     const LoadContext& m_ctx;
     FileLoad& m_out;
     QString m_entityKey;
     bool m_failed = false;
+    StringPool m_pool;          // values repeated within the file share one string
+    std::string m_keyBuffer;    // reused for relation target keys
+    QSet<QString> m_keysInFile; // entities of this file, to report the same one twice
+    std::string m_nsUtf8;       // the current entity's namespace, inherited by its references
 };
 
 void DocumentLoader::load(YamlStreamDocument& sd)
@@ -91,12 +100,18 @@ void DocumentLoader::load(YamlStreamDocument& sd)
     if (!validateEnvelope(root, m_ctx.file, m_out.diagnostics))
         return;
     const YamlValue metadata = root["metadata"];
-    const QString ns = metadata["namespace"].isString() ? metadata["namespace"].toString() : QStringLiteral("default");
-    m_entityKey = canonicalKey(root["kind"].toString(), ns, metadata["name"].toString());
+    m_keyBuffer.clear();
+    m_keyBuffer.append(root["kind"].text());
+    m_keyBuffer += ':';
+    m_keyBuffer.append(metadata["namespace"].isString() ? metadata["namespace"].text() : std::string_view("default"));
+    m_keyBuffer += '/';
+    m_keyBuffer.append(metadata["name"].text());
+    lowercaseUtf8(m_keyBuffer);
+    m_entityKey = QString::fromStdString(m_keyBuffer);
 
     // Placeholders are substituted before the policies and kind schemas run (SPEC A2, A9), which is
     // what lets `definition: {$text: ./openapi.yaml}` satisfy "definition must be a string".
-    if (!substitute(doc, doc.root(), QString(), 0) || m_failed)
+    if (doc.mayHavePlaceholders() && (!substitute(doc, doc.root(), QString(), 0) || m_failed))
         return;
     const YamlValue substituted(&doc, doc.root());
     const qsizetype before = m_out.diagnostics.size();
@@ -110,16 +125,19 @@ void DocumentLoader::load(YamlStreamDocument& sd)
     Entity entity = extract(doc, sd);
     if (m_failed)
         return;
-    for (const Entity& other : std::as_const(m_out.entities)) {
-        if (other.key == entity.key) {
-            add(Severity::Error, entity.location.line > 0 ? TextPosition {entity.location.line, entity.location.column} : TextPosition {sd.startLine, 1},
-                QStringLiteral("metadata.name"),
-                QStringLiteral("%1 is defined twice in this file (first at line %2)").arg(entity.key).arg(other.location.line),
-                QStringLiteral("Remove one of the two documents, or give them different names or namespaces."),
-                QStringLiteral("conflict"));
-            return;
-        }
+    if (m_keysInFile.contains(entity.key)) {
+        int firstLine = 0;
+        for (const Entity& other : std::as_const(m_out.entities))
+            if (other.key == entity.key)
+                firstLine = other.location.line;
+        add(Severity::Error, entity.location.line > 0 ? TextPosition {entity.location.line, entity.location.column} : TextPosition {sd.startLine, 1},
+            QStringLiteral("metadata.name"),
+            QStringLiteral("%1 is defined twice in this file (first at line %2)").arg(entity.key).arg(firstLine),
+            QStringLiteral("Remove one of the two documents, or give them different names or namespaces."),
+            QStringLiteral("conflict"));
+        return;
     }
+    m_keysInFile.insert(entity.key);
     m_out.entities.push_back(std::move(entity));
 }
 
@@ -133,9 +151,13 @@ bool DocumentLoader::substitute(YamlDocument& doc, Index node, const QString& pa
     const std::uint32_t n = doc.size(node);
     for (std::uint32_t i = 0; i < n; ++i) {
         const Index child = t == YamlType::Mapping ? doc.value(node, i) : doc.item(node, i);
+        const YamlType ct = doc.type(child);
+        if (ct != YamlType::Mapping && ct != YamlType::Sequence)
+            continue;
+        // The field path is built only on the way down, and only into collections.
         const QString childPath = (path.isEmpty() ? QString() : path + QLatin1Char('.'))
             + (t == YamlType::Mapping ? QString::fromStdString(doc.scalarAsString(doc.key(node, i))) : QString::number(i));
-        if (doc.type(child) == YamlType::Mapping && doc.size(child) == 1) {
+        if (ct == YamlType::Mapping && doc.size(child) == 1) {
             const Index key = doc.key(child, 0);
             const std::string_view k = doc.text(key);
             if (doc.type(key) == YamlType::String && (k == "$text" || k == "$json" || k == "$yaml")) {
@@ -331,32 +353,35 @@ void DocumentLoader::fillDefaults(YamlDocument& doc)
     doc.setValue(root, metaSlot, doc.addContainer(YamlType::Mapping, pos, entries.data(), std::uint32_t(entries.size())));
 }
 
-bool DocumentLoader::declare(Entity& e, YamlValue value, const QString& field, RelationType type,
-                             const QString& defaultKind)
+bool DocumentLoader::declare(Entity& e, YamlValue value, RelationField field, qint16 index, RelationType type,
+                             std::string_view defaultKind)
 {
     if (!value.isString())
         return true; // the kind schema already checked types
-    const QString text = value.toString();
-    EntityRefParseResult parsed = EntityRef::parse(text, {defaultKind, e.ref.ns});
-    if (!parsed.ref) {
+    DeclaredRelation r;
+    r.type = type;
+    r.field = field;
+    r.index = index;
+    r.line = value.position().line;
+    r.column = value.position().column;
+    if (!parseEntityRefKey(value.text(), defaultKind, m_nsUtf8, m_keyBuffer)) {
+        const QString text = value.toString();
+        const QString kind = QString::fromUtf8(defaultKind.data(), qsizetype(defaultKind.size()));
+        const EntityRefParseResult parsed = EntityRef::parse(text, {kind, e.ref.ns});
         QString hint;
-        if (defaultKind.isEmpty())
-            hint = QStringLiteral("%1 has no default kind: write the kind too, e.g. component:%2 or resource:%2").arg(field.section(QLatin1Char('.'), 0, 1), text);
+        if (defaultKind.empty())
+            hint = QStringLiteral("%1 has no default kind: write the kind too, e.g. component:%2 or resource:%2")
+                       .arg(relationFieldName(field), text);
         else
-            hint = QStringLiteral("Write a reference like [kind:][namespace/]name, e.g. %1:%2").arg(defaultKind.toLower(), e.ref.name);
-        Diagnostic& d = add(Severity::Error, value.position(), field,
+            hint = QStringLiteral("Write a reference like [kind:][namespace/]name, e.g. %1:%2").arg(kind.toLower(), e.ref.name);
+        Diagnostic& d = add(Severity::Error, value.position(), r.fieldPath(),
                             QStringLiteral("\"%1\" is not a valid entity reference").arg(text), hint,
                             QStringLiteral("relation-ref"));
         d.backstage = parsed.error;
         m_failed = true;
         return false;
     }
-    DeclaredRelation r;
-    r.type = type;
-    r.target = std::move(*parsed.ref);
-    r.field = field;
-    r.line = value.position().line;
-    r.column = value.position().column;
+    r.target = m_pool.get(m_keyBuffer);
     e.declared.push_back(std::move(r));
     return true;
 }
@@ -367,10 +392,11 @@ Entity DocumentLoader::extract(const YamlDocument& doc, const YamlStreamDocument
     const YamlValue metadata = root["metadata"];
     const YamlValue spec = root["spec"];
     Entity e;
-    e.apiVersion = root["apiVersion"].toString();
-    e.ref.kind = root["kind"].toString();
+    e.apiVersion = pooled(root["apiVersion"]);
+    e.ref.kind = pooled(root["kind"]);
     e.ref.name = metadata["name"].toString();
-    e.ref.ns = metadata["namespace"].toString();
+    e.ref.ns = pooled(metadata["namespace"]);
+    m_nsUtf8 = std::string(metadata["namespace"].text());
     e.key = m_entityKey;
     if (metadata["title"].isString())
         e.title = metadata["title"].toString();
@@ -379,10 +405,13 @@ Entity DocumentLoader::extract(const YamlDocument& doc, const YamlStreamDocument
     const YamlValue tags = metadata["tags"];
     for (std::uint32_t i = 0; i < tags.size(); ++i)
         if (tags.at(i).isString())
-            e.tags << tags.at(i).toString();
-    const auto pairs = [](YamlValue map, QList<QPair<QString, QString>>& out) {
-        for (std::uint32_t i = 0; i < map.size(); ++i)
-            out.push_back({QString::fromStdString(map.keyAt(i).scalarAsString()), map.valueAt(i).toString()});
+            e.tags << pooled(tags.at(i));
+    const auto pairs = [this](YamlValue map, QList<QPair<QString, QString>>& out) {
+        out.reserve(map.size());
+        for (std::uint32_t i = 0; i < map.size(); ++i) {
+            const YamlValue k = map.keyAt(i);
+            out.push_back({k.isString() ? pooled(k) : QString::fromStdString(k.scalarAsString()), map.valueAt(i).toString()});
+        }
     };
     if (metadata["annotations"].isMapping())
         pairs(metadata["annotations"], e.annotations);
@@ -391,61 +420,60 @@ Entity DocumentLoader::extract(const YamlDocument& doc, const YamlStreamDocument
     const YamlValue links = metadata["links"];
     for (std::uint32_t i = 0; i < links.size(); ++i) {
         const YamlValue l = links.at(i);
-        e.links.push_back({l["url"].toString(), l["title"].toString(), l["icon"].toString(), l["type"].toString()});
+        e.links.push_back({l["url"].toString(), l["title"].toString(), pooled(l["icon"]), pooled(l["type"])});
     }
     if (spec["type"].isString())
-        e.type = spec["type"].toString();
+        e.type = pooled(spec["type"]);
     if (spec["lifecycle"].isString())
-        e.lifecycle = spec["lifecycle"].toString();
+        e.lifecycle = pooled(spec["lifecycle"]);
     e.location = {m_ctx.sourceName, m_ctx.file, root.position().line, root.position().column, sd.index};
     e.document = doc.toJson(doc.root());
 
     const QString& kind = e.ref.kind;
-    const QString group = QStringLiteral("Group");
-    const auto one = [&](const char* field, RelationType type, const QString& defaultKind) {
-        const YamlValue v = spec[field];
+    const auto one = [&](const char* name, RelationField field, RelationType type, std::string_view defaultKind) {
+        const YamlValue v = spec[name];
         if (v)
-            declare(e, v, QStringLiteral("spec.") + QLatin1String(field), type, defaultKind);
+            declare(e, v, field, -1, type, defaultKind);
     };
-    const auto many = [&](const char* field, RelationType type, const QString& defaultKind) {
-        const YamlValue v = spec[field];
-        for (std::uint32_t i = 0; i < v.size(); ++i)
-            declare(e, v.at(i), QStringLiteral("spec.") + QLatin1String(field) + QLatin1Char('.') + QString::number(i), type,
-                    defaultKind);
+    const auto many = [&](const char* name, RelationField field, RelationType type, std::string_view defaultKind) {
+        const YamlValue v = spec[name];
+        if (v.isSequence())
+            for (std::uint32_t i = 0; i < v.size(); ++i)
+                declare(e, v.at(i), field, qint16(std::min<std::uint32_t>(i, 32767)), type, defaultKind);
     };
     // SPEC A6: which field emits which relation, with its default kind; the namespace is always
     // inherited from this entity.
     if (kind == QLatin1String("Component") || kind == QLatin1String("API") || kind == QLatin1String("Resource")
         || kind == QLatin1String("System") || kind == QLatin1String("Domain") || kind == QLatin1String("Template"))
-        one("owner", RelationType::OwnedBy, group);
+        one("owner", RelationField::Owner, RelationType::OwnedBy, "Group");
     if (kind == QLatin1String("Component") || kind == QLatin1String("API") || kind == QLatin1String("Resource"))
-        one("system", RelationType::PartOf, QStringLiteral("System"));
+        one("system", RelationField::System, RelationType::PartOf, "System");
     if (kind == QLatin1String("Component")) {
-        one("subcomponentOf", RelationType::PartOf, QStringLiteral("Component"));
-        many("providesApis", RelationType::ProvidesApi, QStringLiteral("API"));
-        many("consumesApis", RelationType::ConsumesApi, QStringLiteral("API"));
+        one("subcomponentOf", RelationField::SubcomponentOf, RelationType::PartOf, "Component");
+        many("providesApis", RelationField::ProvidesApis, RelationType::ProvidesApi, "API");
+        many("consumesApis", RelationField::ConsumesApis, RelationType::ConsumesApi, "API");
     }
     if (kind == QLatin1String("Component") || kind == QLatin1String("Resource")) {
-        many("dependsOn", RelationType::DependsOn, QString());
-        many("dependencyOf", RelationType::DependencyOf, QString());
+        many("dependsOn", RelationField::DependsOn, RelationType::DependsOn, {});
+        many("dependencyOf", RelationField::DependencyOf, RelationType::DependencyOf, {});
     }
     if (kind == QLatin1String("System"))
-        one("domain", RelationType::PartOf, QStringLiteral("Domain"));
+        one("domain", RelationField::Domain, RelationType::PartOf, "Domain");
     if (kind == QLatin1String("Domain"))
-        one("subdomainOf", RelationType::PartOf, QStringLiteral("Domain"));
+        one("subdomainOf", RelationField::SubdomainOf, RelationType::PartOf, "Domain");
     if (kind == QLatin1String("Group")) {
-        one("parent", RelationType::ChildOf, group);
-        many("children", RelationType::ParentOf, group);
-        many("members", RelationType::HasMember, QStringLiteral("User"));
+        one("parent", RelationField::Parent, RelationType::ChildOf, "Group");
+        many("children", RelationField::Children, RelationType::ParentOf, "Group");
+        many("members", RelationField::Members, RelationType::HasMember, "User");
     }
     if (kind == QLatin1String("User"))
-        many("memberOf", RelationType::MemberOf, group);
+        many("memberOf", RelationField::MemberOf, RelationType::MemberOf, "Group");
 
     for (const DeclaredRelation& r : std::as_const(e.declared)) {
-        if (r.type == RelationType::OwnedBy && e.owner.isEmpty())
-            e.owner = r.target.key();
-        if (r.type == RelationType::PartOf && r.field == QLatin1String("spec.system"))
-            e.system = r.target.key();
+        if (r.field == RelationField::Owner && e.owner.isEmpty())
+            e.owner = r.target;
+        if (r.field == RelationField::System)
+            e.system = r.target;
     }
     if (kind == QLatin1String("Location"))
         locationTargets(e, spec);
@@ -514,10 +542,8 @@ FileLoad loadCatalogFile(const QByteArray& bytes, const LoadContext& context)
     out.path = context.path;
     if (!context.path.isEmpty())
         out.stamp = stampFile(context.path);
-    std::vector<YamlStreamDocument> docs = parseYamlStream(bytes, context.options.yaml);
     DocumentLoader loader(context, out);
-    for (YamlStreamDocument& d : docs)
-        loader.load(d);
+    forEachYamlDocument(bytes, context.options.yaml, [&](YamlStreamDocument& d) { loader.load(d); });
     return out;
 }
 

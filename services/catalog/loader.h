@@ -55,6 +55,11 @@ struct FileLoad
 QDataStream& operator<<(QDataStream& s, const FileLoad& f);
 QDataStream& operator>>(QDataStream& s, FileLoad& f);
 
+// The compact form the store keeps: a string table and varints, fast to read back. decode returns
+// false (and leaves f empty) for a blob that is damaged in any way.
+QByteArray encodeFileLoad(const FileLoad& f);
+bool decodeFileLoad(QByteArrayView blob, FileLoad& f);
+
 struct LoadOptions
 {
     YamlLimits yaml;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "yamldocument.h"
 
+#include "yamltreebuilder.h"
+
 #include <yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <unordered_map>
 
@@ -131,7 +134,13 @@ void appendJsNumber(double d, std::string& out)
 void appendJsonString(std::string_view s, std::string& out)
 {
     out += '"';
-    for (unsigned char c : s) {
+    size_t run = 0; // start of the pending run of characters that need no escape
+    for (size_t i = 0; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -140,17 +149,15 @@ void appendJsonString(std::string_view s, std::string& out)
         case '\n': out += "\\n"; break;
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                static const char hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += char(c);
-            }
+        default: {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out += '"';
 }
 
@@ -353,31 +360,45 @@ void YamlDocument::writeJson(Index i, std::string& out) const
         return;
     case YamlType::Mapping: {
         out += '{';
+        // JavaScript puts integer-like keys ("0", "17") first, ascending; almost no entity has any.
+        const auto keyText = [this](Index key) -> std::string {
+            const Node& kn = m_nodes[key];
+            return kn.type == YamlType::Null ? std::string() : scalarAsString(key);
+        };
+        const auto indexLike = [&](Index key) {
+            const Node& kn = m_nodes[key];
+            if (kn.type == YamlType::String)
+                return isArrayIndexKey(text(key));
+            return kn.type == YamlType::Int && kn.number.integer >= 0;
+        };
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> indexKeys;
+        for (std::uint32_t k = 0; k < n.size; ++k) {
+            const Index key = m_children[n.first + 2 * k];
+            if (indexLike(key)) {
+                const std::string t = keyText(key);
+                if (isArrayIndexKey(t))
+                    indexKeys.emplace_back(std::stoull(t), k);
+            }
+        }
+        std::sort(indexKeys.begin(), indexKeys.end());
         bool firstOut = true;
-        auto writeEntry = [&](std::uint32_t k) {
+        const auto writeEntry = [&](std::uint32_t k) {
             if (!firstOut)
                 out += ',';
             firstOut = false;
-            Index key = m_children[n.first + 2 * k];
-            const Node& kn = m_nodes[key];
-            appendJsonString(kn.type == YamlType::Null ? std::string() : scalarAsString(key), out);
+            const Index key = m_children[n.first + 2 * k];
+            if (m_nodes[key].type == YamlType::String)
+                appendJsonString(text(key), out);
+            else
+                appendJsonString(keyText(key), out);
             out += ':';
             writeJson(m_children[n.first + 2 * k + 1], out);
         };
-        // Integer-like keys first, ascending, as JavaScript objects order them.
-        std::vector<std::pair<std::uint64_t, std::uint32_t>> indexKeys;
-        for (std::uint32_t k = 0; k < n.size; ++k) {
-            Index key = m_children[n.first + 2 * k];
-            std::string s = m_nodes[key].type == YamlType::Null ? std::string() : scalarAsString(key);
-            if (isArrayIndexKey(s))
-                indexKeys.emplace_back(std::stoull(s), k);
-        }
-        std::sort(indexKeys.begin(), indexKeys.end());
-        for (auto& [v, k] : indexKeys)
-            writeEntry(k);
+        for (const auto& entry : indexKeys)
+            writeEntry(entry.second);
         for (std::uint32_t k = 0; k < n.size; ++k) {
             if (!indexKeys.empty()
-                && std::any_of(indexKeys.begin(), indexKeys.end(), [k](auto& p) { return p.second == k; }))
+                && std::any_of(indexKeys.begin(), indexKeys.end(), [k](const auto& p) { return p.second == k; }))
                 continue;
             writeEntry(k);
         }
@@ -390,6 +411,7 @@ void YamlDocument::writeJson(Index i, std::string& out) const
 QByteArray YamlDocument::toJson(Index i) const
 {
     std::string out;
+    out.reserve(m_text.size() + m_nodes.size() * 4);
     writeJson(i, out);
     return QByteArray(out.data(), qsizetype(out.size()));
 }
@@ -488,13 +510,6 @@ const char* YamlValue::jsonTypeName() const
 
 namespace {
 
-struct Chunk
-{
-    size_t begin = 0;
-    size_t end = 0;
-    int firstLine = 1; // line number of the chunk's first byte
-};
-
 bool lineStartsMarker(const char* p, const char* end, char c)
 {
     if (end - p < 3 || p[0] != c || p[1] != c || p[2] != c)
@@ -505,52 +520,29 @@ bool lineStartsMarker(const char* p, const char* end, char c)
     return n == ' ' || n == '\t' || n == '\n' || n == '\r';
 }
 
-bool isIgnorableLine(const char* p, const char* end)
+// A line that starts a document: `---` at column 0. No scalar may contain such a line (YAML
+// forbids it), so parsing can always start afresh there.
+struct DocumentStart
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-        ++p;
-    return p == end || *p == '#' || *p == '%' || *p == '\n';
-}
+    int line = 1;
+    size_t offset = 0;
+};
 
-// Cuts the stream before every `---` line and after every `...` line. A document can neither
-// contain such a line in a scalar (YAML forbids it) nor span it, so each part parses alone and a
-// syntax error costs only its own document.
-std::vector<Chunk> splitStream(const char* data, size_t size)
+std::vector<DocumentStart> documentStarts(const char* data, size_t size)
 {
-    std::vector<Chunk> chunks;
-    Chunk current;
-    bool currentHasContent = false;
+    std::vector<DocumentStart> starts;
     int line = 1;
     size_t pos = 0;
     while (pos < size) {
         const char* lineBegin = data + pos;
         const char* nl = static_cast<const char*>(std::memchr(lineBegin, '\n', size - pos));
-        const size_t lineEnd = nl ? size_t(nl - data) + 1 : size;
-        const char* lineEndPtr = data + (nl ? size_t(nl - data) : size);
-        if (lineStartsMarker(lineBegin, lineEndPtr, '-') && pos != current.begin) {
-            if (currentHasContent) {
-                current.end = pos;
-                chunks.push_back(current);
-                current = Chunk {pos, pos, line};
-                currentHasContent = false;
-            }
-            // else: only comments or directives so far; they belong to this document
-        }
-        if (!isIgnorableLine(lineBegin, lineEndPtr))
-            currentHasContent = true;
-        pos = lineEnd;
+        const char* lineEnd = nl ? nl : data + size;
+        if (lineStartsMarker(lineBegin, lineEnd, '-'))
+            starts.push_back({line, pos});
+        pos = nl ? size_t(nl - data) + 1 : size;
         ++line;
-        if (lineStartsMarker(lineBegin, lineEndPtr, '.')) {
-            current.end = pos;
-            chunks.push_back(current);
-            current = Chunk {pos, pos, line};
-            currentHasContent = false;
-        }
     }
-    current.end = size;
-    if (current.end > current.begin)
-        chunks.push_back(current);
-    return chunks;
+    return starts;
 }
 
 QString describeYamlProblem(const char* problem, const char* context)
@@ -578,259 +570,6 @@ QString hintForYamlProblem(const QString& problem)
     return QStringLiteral("Fix the YAML syntax at this position; a YAML linter shows the same spot.");
 }
 
-// Builds YamlDocuments from libyaml events.
-class TreeBuilder
-{
-public:
-    TreeBuilder(const YamlLimits& limits, int lineOffset)
-        : m_limits(limits)
-        , m_lineOffset(lineOffset)
-    {
-    }
-
-    void startDocument(int line)
-    {
-        m_current = YamlStreamDocument();
-        m_current.startLine = line;
-        m_current.document.setStartLine(line);
-        m_stack.clear();
-        m_pending.clear();
-        m_anchors.clear();
-        m_failed = false;
-    }
-
-    YamlStreamDocument takeDocument() { return std::move(m_current); }
-    bool failed() const { return m_failed; }
-    void fail(TextPosition pos, QString message, QString hint)
-    {
-        if (m_failed)
-            return;
-        m_failed = true;
-        m_current.error = YamlProblem {pos, std::move(message), std::move(hint)};
-        m_current.document = YamlDocument();
-    }
-    YamlStreamDocument& current() { return m_current; }
-
-    TextPosition pos(const yaml_mark_t& m) const { return {int(m.line) + m_lineOffset, int(m.column) + 1}; }
-
-    void scalar(const yaml_event_t& ev)
-    {
-        if (m_failed)
-            return;
-        const auto& s = ev.data.scalar;
-        std::string_view text(reinterpret_cast<const char*>(s.value), s.length);
-        const TextPosition p = pos(ev.start_mark);
-        YamlType type = YamlType::String;
-        bool quoted = s.style != YAML_PLAIN_SCALAR_STYLE;
-        const char* tag = reinterpret_cast<const char*>(s.tag);
-        if (tag && std::strcmp(tag, "!") != 0) {
-            type = typeForTag(tag, text, p);
-            quoted = true;
-        } else if (!quoted) {
-            type = resolvePlainScalar(text).type;
-        }
-        YamlDocument& doc = m_current.document;
-        YamlDocument::Index idx = doc.addScalar(type, text, p, quoted);
-        if (s.anchor)
-            m_anchors[reinterpret_cast<const char*>(s.anchor)] = idx;
-        push(idx, p);
-    }
-
-    void alias(const yaml_event_t& ev)
-    {
-        if (m_failed)
-            return;
-        const TextPosition p = pos(ev.start_mark);
-        const std::string name(reinterpret_cast<const char*>(ev.data.alias.anchor));
-        auto it = m_anchors.find(name);
-        if (it == m_anchors.end()) {
-            fail(p, QStringLiteral("alias *%1 refers to an anchor &%1 that is not defined before it").arg(QString::fromStdString(name)),
-                 QStringLiteral("Define the anchor (&%1) earlier in the same document, or replace the alias with the value.")
-                     .arg(QString::fromStdString(name)));
-            return;
-        }
-        if (it->second == YamlDocument::npos) {
-            fail(p, QStringLiteral("alias *%1 refers to the collection that contains it").arg(QString::fromStdString(name)),
-                 QStringLiteral("A collection cannot contain itself; replace the alias with a value."));
-            return;
-        }
-        push(it->second, p);
-    }
-
-    void startCollection(const yaml_event_t& ev, YamlType type)
-    {
-        if (m_failed)
-            return;
-        const TextPosition p = pos(ev.start_mark);
-        if (int(m_stack.size()) >= m_limits.maxDepth) {
-            fail(p, QStringLiteral("nesting is deeper than %1 levels").arg(m_limits.maxDepth),
-                 QStringLiteral("Catalog files are shallow; this looks like generated or hostile input. Flatten it."));
-            return;
-        }
-        const yaml_char_t* anchor
-            = type == YamlType::Mapping ? ev.data.mapping_start.anchor : ev.data.sequence_start.anchor;
-        Frame f;
-        f.type = type;
-        f.pos = p;
-        f.pendingBegin = m_pending.size();
-        if (anchor) {
-            f.anchor = reinterpret_cast<const char*>(anchor);
-            m_anchors[f.anchor] = YamlDocument::npos; // in progress: an alias to it now is recursive
-        }
-        m_stack.push_back(std::move(f));
-    }
-
-    void endCollection()
-    {
-        if (m_failed)
-            return;
-        Frame f = std::move(m_stack.back());
-        m_stack.pop_back();
-        const std::uint32_t count = std::uint32_t(m_pending.size() - f.pendingBegin);
-        YamlDocument& doc = m_current.document;
-        if (f.type == YamlType::Mapping && !checkKeys(f, count))
-            return;
-        YamlDocument::Index idx = doc.addContainer(f.type, f.pos, m_pending.data() + f.pendingBegin, count);
-        m_pending.resize(f.pendingBegin);
-        if (doc.node(idx).expanded > m_limits.maxExpandedNodes) {
-            fail(f.pos,
-                 QStringLiteral("aliases in this document expand to more than %1 values").arg(m_limits.maxExpandedNodes),
-                 QStringLiteral("This is the shape of a \"billion laughs\" attack. Write the values out, or use fewer "
-                                "nested aliases."));
-            return;
-        }
-        if (!f.anchor.empty())
-            m_anchors[f.anchor] = idx;
-        push(idx, f.pos);
-    }
-
-    void endDocument()
-    {
-        if (!m_failed && m_rootSet)
-            m_current.document.setRoot(m_root);
-        m_rootSet = false;
-    }
-
-private:
-    struct Frame
-    {
-        YamlType type = YamlType::Mapping;
-        TextPosition pos;
-        size_t pendingBegin = 0;
-        std::string anchor;
-    };
-
-    YamlType typeForTag(const char* tag, std::string_view text, TextPosition p)
-    {
-        static constexpr std::string_view core = "tag:yaml.org,2002:";
-        std::string_view t(tag);
-        if (t.substr(0, core.size()) == core) {
-            std::string_view name = t.substr(core.size());
-            const ResolvedScalar r = resolvePlainScalar(text);
-            if (name == "str" || name == "binary" || name == "timestamp")
-                return YamlType::String;
-            if (name == "null" && r.type == YamlType::Null)
-                return YamlType::Null;
-            if (name == "bool" && r.type == YamlType::Bool)
-                return YamlType::Bool;
-            if (name == "int" && r.type == YamlType::Int)
-                return YamlType::Int;
-            if (name == "float" && (r.type == YamlType::Float || r.type == YamlType::Int))
-                return YamlType::Float;
-        }
-        m_current.warnings.push_back(
-            {p, QStringLiteral("the tag %1 does not apply to this value; it is read as a string").arg(QString::fromUtf8(tag)),
-             QStringLiteral("Backstage ignores custom tags too. Remove the tag.")});
-        return YamlType::String;
-    }
-
-    bool checkKeys(const Frame& f, std::uint32_t count)
-    {
-        const YamlDocument& doc = m_current.document;
-        const YamlDocument::Index* kids = m_pending.data() + f.pendingBegin;
-        const std::uint32_t entries = count / 2;
-        for (std::uint32_t i = 0; i < entries; ++i) {
-            const YamlDocument::Index k = kids[2 * i];
-            const YamlType kt = doc.type(k);
-            if (kt == YamlType::Sequence || kt == YamlType::Mapping) {
-                fail(doc.position(k), QStringLiteral("a mapping key is itself a list or a mapping"),
-                     QStringLiteral("Use plain text keys; Backstage reads entities as JSON objects."));
-                return false;
-            }
-            if (doc.type(k) == YamlType::String && doc.text(k) == "<<" && !doc.node(k).quoted) {
-                m_current.warnings.push_back(
-                    {doc.position(k),
-                     QStringLiteral("'<<' is kept as an ordinary key; Backstage does not merge YAML merge keys"),
-                     QStringLiteral("Write the merged keys out in full.")});
-            }
-        }
-        // Keys are equal when their values are, as in the JavaScript reader: `a` and 'a' clash, 1 and "1" do not.
-        auto sameKey = [&](YamlDocument::Index a, YamlDocument::Index b) {
-            const auto& na = doc.node(a);
-            const auto& nb = doc.node(b);
-            if (na.type != nb.type)
-                return false;
-            switch (na.type) {
-            case YamlType::Null: return true;
-            case YamlType::Bool: return na.number.boolean == nb.number.boolean;
-            case YamlType::Int: return na.number.integer == nb.number.integer;
-            case YamlType::Float: return na.number.real == nb.number.real;
-            default: return doc.text(a) == doc.text(b);
-            }
-        };
-        auto report = [&](std::uint32_t first, std::uint32_t dup) {
-            const YamlDocument::Index k = kids[2 * dup];
-            const TextPosition firstPos = doc.position(kids[2 * first]);
-            fail(doc.position(k),
-                 QStringLiteral("duplicate key \"%1\" (first defined on line %2)")
-                     .arg(QString::fromStdString(doc.scalarAsString(k)))
-                     .arg(firstPos.line),
-                 QStringLiteral("Keep one of the two; Backstage rejects the whole document when a key repeats."));
-        };
-        if (entries <= 24) {
-            for (std::uint32_t i = 1; i < entries; ++i)
-                for (std::uint32_t j = 0; j < i; ++j)
-                    if (sameKey(kids[2 * j], kids[2 * i])) {
-                        report(j, i);
-                        return false;
-                    }
-            return true;
-        }
-        std::unordered_map<std::string, std::uint32_t> seen;
-        seen.reserve(entries);
-        for (std::uint32_t i = 0; i < entries; ++i) {
-            const YamlDocument::Index k = kids[2 * i];
-            std::string id = std::to_string(int(doc.type(k))) + ':' + doc.scalarAsString(k);
-            auto [it, inserted] = seen.emplace(std::move(id), i);
-            if (!inserted) {
-                report(it->second, i);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    void push(YamlDocument::Index idx, TextPosition)
-    {
-        if (m_stack.empty()) {
-            m_root = idx;
-            m_rootSet = true;
-        } else {
-            m_pending.push_back(idx);
-        }
-    }
-
-    const YamlLimits& m_limits;
-    int m_lineOffset;
-    YamlStreamDocument m_current;
-    std::vector<Frame> m_stack;
-    std::vector<YamlDocument::Index> m_pending;
-    std::unordered_map<std::string, YamlDocument::Index> m_anchors;
-    YamlDocument::Index m_root = YamlDocument::npos;
-    bool m_rootSet = false;
-    bool m_failed = false;
-};
-
 TextPosition positionOfOffset(const char* data, size_t offset, int firstLine)
 {
     int line = firstLine;
@@ -843,15 +582,19 @@ TextPosition positionOfOffset(const char* data, size_t offset, int firstLine)
     return {line, int(offset - lineStart) + 1};
 }
 
-void parseChunk(const char* data, size_t size, int firstLine, const YamlLimits& limits, int& docCounter,
-                std::vector<YamlStreamDocument>& out)
+// Parses documents from data until the end or the first failure. Returns 0 when the stream was
+// read to its end, or the line where a document failed (its failure was reported).
+int parseFrom(const char* data, size_t size, int firstLine, const YamlLimits& limits, int& docCounter,
+              YamlStreamDocument& current, const std::function<void(YamlStreamDocument&)>& visit)
 {
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(data), size);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    TreeBuilder builder(limits, firstLine);
+    Detail::YamlTreeBuilder builder(limits, current);
+    const auto pos = [firstLine](const yaml_mark_t& m) { return TextPosition {int(m.line) + firstLine, int(m.column) + 1}; };
     bool inDocument = false;
+    int failedAt = 0;
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
@@ -859,53 +602,81 @@ void parseChunk(const char* data, size_t size, int firstLine, const YamlLimits& 
             if (parser.error == YAML_READER_ERROR)
                 p = positionOfOffset(data, std::min(parser.problem_offset, size), firstLine);
             else
-                p = builder.pos(parser.problem_mark);
+                p = pos(parser.problem_mark);
             const QString problem = describeYamlProblem(parser.problem, parser.context);
             if (!inDocument) {
                 builder.startDocument(p.line);
-                builder.current().index = docCounter++;
+                current.index = docCounter++;
             }
             builder.fail(p, QStringLiteral("YAML syntax error: ") + problem, hintForYamlProblem(problem));
-            out.push_back(builder.takeDocument());
+            visit(current);
+            failedAt = std::max(p.line, 1);
             break;
         }
         bool done = false;
         switch (ev.type) {
         case YAML_DOCUMENT_START_EVENT:
             builder.startDocument(int(ev.start_mark.line) + firstLine);
-            builder.current().index = docCounter++;
+            current.index = docCounter++;
             inDocument = true;
             break;
         case YAML_DOCUMENT_END_EVENT:
             builder.endDocument();
-            out.push_back(builder.takeDocument());
+            visit(current);
             inDocument = false;
             break;
-        case YAML_SCALAR_EVENT: builder.scalar(ev); break;
-        case YAML_ALIAS_EVENT: builder.alias(ev); break;
-        case YAML_SEQUENCE_START_EVENT: builder.startCollection(ev, YamlType::Sequence); break;
-        case YAML_MAPPING_START_EVENT: builder.startCollection(ev, YamlType::Mapping); break;
+        case YAML_SCALAR_EVENT: {
+            const auto& sc = ev.data.scalar;
+            builder.scalar(std::string_view(reinterpret_cast<const char*>(sc.value), sc.length), pos(ev.start_mark),
+                           sc.style == YAML_PLAIN_SCALAR_STYLE, reinterpret_cast<const char*>(sc.tag),
+                           reinterpret_cast<const char*>(sc.anchor));
+            break;
+        }
+        case YAML_ALIAS_EVENT:
+            builder.alias(reinterpret_cast<const char*>(ev.data.alias.anchor), pos(ev.start_mark));
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            builder.startCollection(YamlType::Sequence, pos(ev.start_mark),
+                                    reinterpret_cast<const char*>(ev.data.sequence_start.anchor));
+            break;
+        case YAML_MAPPING_START_EVENT:
+            builder.startCollection(YamlType::Mapping, pos(ev.start_mark),
+                                    reinterpret_cast<const char*>(ev.data.mapping_start.anchor));
+            break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: builder.endCollection(); break;
         case YAML_STREAM_END_EVENT: done = true; break;
         default: break;
         }
+        const int eventLine = int(ev.start_mark.line) + firstLine;
         yaml_event_delete(&ev);
         if (done)
             break;
         if (builder.failed()) {
             // Stop at once: reading on through hostile input (100,000 nested brackets) is where
-            // the time goes, and the chunk normally holds only this document.
-            out.push_back(builder.takeDocument());
+            // the time goes; the caller resumes at the next document.
+            visit(current);
+            failedAt = std::max(eventLine, current.error ? current.error->position.line : 1);
             break;
         }
     }
     yaml_parser_delete(&parser);
+    return failedAt;
 }
 
 } // namespace
 
-std::vector<YamlStreamDocument> parseYamlStream(const QByteArray& input, const YamlLimits& limits)
+void YamlDocument::clear()
+{
+    m_nodes.clear();
+    m_children.clear();
+    m_text.clear();
+    m_root = npos;
+    m_placeholderCandidates = false;
+}
+
+void forEachYamlDocument(const QByteArray& input, const YamlLimits& limits,
+                         const std::function<void(YamlStreamDocument&)>& visit)
 {
     QByteArray bytes = input;
     // UTF-16 and UTF-32 with a byte order mark are legal YAML; work in UTF-8 throughout.
@@ -921,10 +692,36 @@ std::vector<YamlStreamDocument> parseYamlStream(const QByteArray& input, const Y
     } else if (bytes.startsWith("\xEF\xBB\xBF")) {
         bytes.remove(0, 3);
     }
-    std::vector<YamlStreamDocument> out;
+    const char* data = bytes.constData();
+    const size_t size = size_t(bytes.size());
+    // One parser reads the whole stream. When a document fails, parsing resumes at the next `---`
+    // line, so a syntax error costs only its own document, as in Backstage.
+    std::vector<DocumentStart> starts;
+    YamlStreamDocument current;
     int docCounter = 0;
-    for (const Chunk& c : splitStream(bytes.constData(), size_t(bytes.size())))
-        parseChunk(bytes.constData() + c.begin, c.end - c.begin, c.firstLine, limits, docCounter, out);
+    size_t offset = 0;
+    int line = 1;
+    while (offset < size) {
+        const int failedAt = parseFrom(data + offset, size - offset, line, limits, docCounter, current, visit);
+        if (failedAt == 0)
+            break;
+        if (starts.empty())
+            starts = documentStarts(data, size);
+        const int documentLine = current.startLine;
+        const auto next = std::find_if(starts.begin(), starts.end(), [&](const DocumentStart& d) {
+            return d.offset > offset && d.line >= failedAt && d.line > documentLine;
+        });
+        if (next == starts.end())
+            break;
+        offset = next->offset;
+        line = next->line;
+    }
+}
+
+std::vector<YamlStreamDocument> parseYamlStream(const QByteArray& input, const YamlLimits& limits)
+{
+    std::vector<YamlStreamDocument> out;
+    forEachYamlDocument(input, limits, [&](YamlStreamDocument& d) { out.push_back(d); });
     return out;
 }
 

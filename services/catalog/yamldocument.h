@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,10 @@ public:
     };
 
     Index root() const { return m_root; }
+    // True when some mapping has exactly one key and it starts with '$' (a $text/$json/$yaml
+    // placeholder, perhaps): documents without one need no placeholder pass.
+    bool mayHavePlaceholders() const { return m_placeholderCandidates; }
+    void setMayHavePlaceholders(bool b) { m_placeholderCandidates = b; }
     bool isEmpty() const { return m_root == npos; }
     int startLine() const { return m_startLine; }
 
@@ -89,6 +94,8 @@ public:
     void setValue(Index map, std::uint32_t n, Index newValue);
     void setItem(Index seq, std::uint32_t n, Index newValue);
     void setRoot(Index i) { m_root = i; }
+    // Empties the document, keeping its memory for the next one.
+    void clear();
     void setStartLine(int line) { m_startLine = line; }
 
     Node& mutableNode(Index i) { return m_nodes[i]; }
@@ -102,6 +109,7 @@ private:
     std::string m_text;
     Index m_root = npos;
     int m_startLine = 1;
+    bool m_placeholderCandidates = false;
 };
 
 // A light handle for reading a document: doc[key], size(), at(n). Invalid handles are safe to use.
@@ -172,10 +180,16 @@ struct YamlStreamDocument
 };
 
 // Reads every document of a YAML stream. A syntax error in one document does not lose the others:
-// the stream is cut at its `---` lines first, as the YAML spec allows, and each part is parsed alone.
+// reading resumes at the next `---` line, which no document can span (the YAML spec forbids it).
 // Plain scalars are typed by the YAML 1.2 core schema; duplicate keys are errors; `<<` is an ordinary
 // key (not merged), as in Backstage's reader.
 std::vector<YamlStreamDocument> parseYamlStream(const QByteArray& bytes, const YamlLimits& limits = {});
+
+// The same, one document at a time: visit sees each document (or its error) as soon as it is
+// read, in a YamlStreamDocument whose memory is reused for the next one, so reading a file of
+// many documents allocates little. Copy or move out of it what must outlive the call.
+void forEachYamlDocument(const QByteArray& bytes, const YamlLimits& limits,
+                         const std::function<void(YamlStreamDocument&)>& visit);
 
 // Core-schema resolution of one plain scalar (exposed for tests).
 struct ResolvedScalar

@@ -166,14 +166,11 @@ CatalogStore::CatalogStore(Database& database)
 QByteArray CatalogStore::encode(const FileLoad& file)
 {
     QByteArray blob;
-    blob.reserve(1024);
-    QDataStream s(&blob, QIODevice::WriteOnly);
-    s.setVersion(QDataStream::Qt_6_4);
-    // Little endian: strings are stored as the host's UTF-16, so reading them is a copy, not a swap.
-    s.setByteOrder(QDataStream::LittleEndian);
-    s.writeRawData(BlobMagic, sizeof BlobMagic);
-    s << quint16(BlobFormat);
-    s << file;
+    blob.append(BlobMagic, sizeof BlobMagic);
+    const quint16 format = BlobFormat;
+    blob.append(char(format & 0xff));
+    blob.append(char(format >> 8));
+    blob.append(Catalog::encodeFileLoad(file));
     return blob;
 }
 
@@ -181,16 +178,10 @@ CatalogStore::Decoded CatalogStore::decode(const QByteArray& blob, FileLoad& out
 {
     if (blob.size() < BlobHeaderSize || std::memcmp(blob.constData(), BlobMagic, sizeof BlobMagic) != 0)
         return Decoded::Damaged;
-    QDataStream s(blob);
-    s.setVersion(QDataStream::Qt_6_4);
-    s.setByteOrder(QDataStream::LittleEndian);
-    s.skipRawData(sizeof BlobMagic);
-    quint16 format = 0;
-    s >> format;
+    const quint16 format = quint16(quint8(blob[sizeof BlobMagic]) | (quint8(blob[sizeof BlobMagic + 1]) << 8));
     if (format != BlobFormat)
         return Decoded::Outdated;
-    s >> out;
-    if (s.status() != QDataStream::Ok || !s.atEnd())
+    if (!Catalog::decodeFileLoad(QByteArrayView(blob.constData() + BlobHeaderSize, blob.size() - BlobHeaderSize), out))
         return Decoded::Damaged;
     return Decoded::Ok;
 }

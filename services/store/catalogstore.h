@@ -63,7 +63,7 @@ struct StoredCatalog
 class CatalogStore
 {
 public:
-    static constexpr quint16 BlobFormat = 1;
+    static constexpr quint16 BlobFormat = 2; // 2: string table and varints (encodeFileLoad)
 
     explicit CatalogStore(Database& database);
 

@@ -1033,7 +1033,7 @@ private Q_SLOTS:
         for (const Entity& e : entities) {
             std::map<RelationType, int> perType;
             for (const DeclaredRelation& d : e.declared) {
-                QVERIFY2(keys.contains(d.target.key()), qPrintable(e.key + QLatin1String(" -> ") + d.target.key()));
+                QVERIFY2(keys.contains(d.target), qPrintable(e.key + QLatin1String(" -> ") + d.target));
                 ++perType[d.type];
                 ++relations;
             }
@@ -1085,7 +1085,7 @@ private Q_SLOTS:
                 QCOMPARE(root["spec"]["type"].toString(), e.type);
                 QCOMPARE(root["metadata"]["tags"].size(), quint32(e.tags.size()));
                 for (const DeclaredRelation& d : e.declared) {
-                    const QStringList path = d.field.split(QLatin1Char('.'));
+                    const QStringList path = d.fieldPath().split(QLatin1Char('.'));
                     YamlValue v = root["spec"][path.at(1).toStdString()];
                     if (path.size() == 3)
                         v = v.at(path.at(2).toUInt());

@@ -42,14 +42,15 @@ Catalog::Entity makeEntity(const QString& file, int n, int size = 0)
         QStringLiteral("dashboard"), QStringLiteral("metrics") } };
     Catalog::DeclaredRelation owner;
     owner.type = Catalog::RelationType::OwnedBy;
-    owner.target = { QStringLiteral("Group"), QStringLiteral("default"), QStringLiteral("payments") };
-    owner.field = QStringLiteral("spec.owner");
+    owner.target = QStringLiteral("group:default/payments");
+    owner.field = Catalog::RelationField::Owner;
     owner.line = 9;
     owner.column = 10;
     Catalog::DeclaredRelation dep = owner;
     dep.type = Catalog::RelationType::DependsOn;
-    dep.target = { QStringLiteral("Resource"), QStringLiteral("default"), QStringLiteral("payments-db") };
-    dep.field = QStringLiteral("spec.dependsOn.0");
+    dep.target = QStringLiteral("resource:default/payments-db");
+    dep.field = Catalog::RelationField::DependsOn;
+    dep.index = 0;
     e.declared = { owner, dep };
     e.document
         = QByteArray("{\"apiVersion\":\"backstage.io/v1alpha1\",\"kind\":\"Component\",\"metadata\":{\"name\":\"")
@@ -425,7 +426,8 @@ private Q_SLOTS:
                                         << int(CatalogStore::Decoded::Damaged);
         QTest::addRow("huge count") << good.left(6).append(QByteArray(4, '\xff')).append(good.mid(10, 64))
                                     << int(CatalogStore::Decoded::Damaged);
-        QTest::addRow("future format") << good.left(4).append("\x02\x00", 2).append(good.mid(6))
+        const quint16 future = CatalogStore::BlobFormat + 1;
+        QTest::addRow("future format") << good.left(4).append(char(future & 0xff)).append(char(future >> 8)).append(good.mid(6))
                                        << int(CatalogStore::Decoded::Outdated);
         QTest::addRow("good") << good << int(CatalogStore::Decoded::Ok);
     }
