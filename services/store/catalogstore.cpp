@@ -5,6 +5,9 @@
 
 #include <QCryptographicHash>
 #include <QDataStream>
+#include <QHash>
+
+#include <functional>
 #include <QFuture>
 #include <QIODevice>
 #include <QSqlError>
@@ -92,18 +95,20 @@ qint64 upsertSource(QSqlDatabase& db, const SourceState& s, QString* error)
     return q.value(0).toLongLong();
 }
 
-bool insertFiles(
-    QSqlDatabase& db, qint64 sourceId, const QList<FileLoad>& files, const QList<QByteArray>& blobs, QString* error)
+// ordinals: the position of each file in the source's discovery order.
+bool insertFiles(QSqlDatabase& db, qint64 sourceId, const QList<FileLoad>& files, const QList<QByteArray>& blobs,
+                 const std::function<int(qsizetype)>& ordinal, QString* error)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO catalog_file (source_id, file, format, entity_count, data)"
-                             " VALUES (?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO catalog_file (source_id, file, format, entity_count, data, ordinal)"
+                             " VALUES (?, ?, ?, ?, ?, ?)"));
     for (qsizetype i = 0; i < files.size(); ++i) {
         q.bindValue(0, sourceId);
         q.bindValue(1, text(files[i].file));
         q.bindValue(2, int(CatalogStore::BlobFormat));
         q.bindValue(3, int(files[i].entities.size()));
         q.bindValue(4, blobs[i]);
+        q.bindValue(5, ordinal(i));
         if (!exec(q, error))
             return false;
     }
@@ -212,7 +217,7 @@ bool CatalogStore::replaceSource(const SourceState& state, const QList<FileLoad>
     QSqlQuery q(db);
     q.prepare(QStringLiteral("DELETE FROM catalog_file WHERE source_id = ?"));
     q.addBindValue(id);
-    if (!exec(q, &sqlError) || !insertFiles(db, id, files, blobs, &sqlError))
+    if (!exec(q, &sqlError) || !insertFiles(db, id, files, blobs, [](qsizetype i) { return int(i); }, &sqlError))
         return fail(error, QStringLiteral("cannot save the files of source %1: %2").arg(state.name, sqlError));
     q.finish();
     if (!tx.commit())
@@ -220,8 +225,8 @@ bool CatalogStore::replaceSource(const SourceState& state, const QList<FileLoad>
     return true;
 }
 
-bool CatalogStore::updateSource(
-    const SourceState& state, const QList<FileLoad>& changed, const QStringList& removedFiles, QString* error)
+bool CatalogStore::updateSource(const SourceState& state, const QList<FileLoad>& changed, const QStringList& removedFiles,
+                                QString* error, const QStringList& order)
 {
     const QList<QByteArray> blobs = QtConcurrent::blockingMapped<QList<QByteArray>>(changed, &CatalogStore::encode);
     QSqlDatabase db = writable(m_db, error);
@@ -243,8 +248,42 @@ bool CatalogStore::updateSource(
             return fail(error, QStringLiteral("cannot forget %1 of source %2: %3").arg(file, state.name, sqlError));
     }
     q.finish();
-    if (!insertFiles(db, id, changed, blobs, &sqlError))
+    // Where each file goes: its place in the given order; without one, a changed file keeps its
+    // place and a new file goes last.
+    QHash<QString, int> position;
+    int next = 0;
+    if (order.isEmpty()) {
+        q.prepare(QStringLiteral("SELECT file, ordinal FROM catalog_file WHERE source_id = ?"));
+        q.addBindValue(id);
+        if (!exec(q, &sqlError))
+            return fail(error, QStringLiteral("cannot read the file order of source %1: %2").arg(state.name, sqlError));
+        while (q.next()) {
+            position.insert(q.value(0).toString(), q.value(1).toInt());
+            next = std::max(next, q.value(1).toInt() + 1);
+        }
+        q.finish();
+    } else {
+        for (qsizetype i = 0; i < order.size(); ++i)
+            position.insert(order[i], int(i));
+        next = int(order.size());
+    }
+    const auto ordinal = [&](qsizetype i) {
+        const auto it = position.constFind(changed[i].file);
+        return it != position.constEnd() ? *it : next++;
+    };
+    if (!insertFiles(db, id, changed, blobs, ordinal, &sqlError))
         return fail(error, QStringLiteral("cannot save the files of source %1: %2").arg(state.name, sqlError));
+    if (!order.isEmpty()) {
+        q.prepare(QStringLiteral("UPDATE catalog_file SET ordinal = ? WHERE source_id = ? AND file = ?"));
+        for (qsizetype i = 0; i < order.size(); ++i) {
+            q.bindValue(0, int(i));
+            q.bindValue(1, id);
+            q.bindValue(2, order[i]);
+            if (!exec(q, &sqlError))
+                return fail(error, QStringLiteral("cannot save the file order of source %1: %2").arg(state.name, sqlError));
+        }
+        q.finish();
+    }
     if (!tx.commit())
         return fail(error, QStringLiteral("cannot save source %1: %2").arg(state.name, tx.errorString()));
     return true;
@@ -413,7 +452,7 @@ StoredCatalog CatalogStore::load() const
         StoredSource& source = out.sources[i];
         QSqlQuery files(db);
         files.setForwardOnly(true);
-        files.prepare(QStringLiteral("SELECT file, data FROM catalog_file WHERE source_id = ? ORDER BY file"));
+        files.prepare(QStringLiteral("SELECT file, data FROM catalog_file WHERE source_id = ? ORDER BY ordinal, file"));
         files.addBindValue(ids[i]);
         bool ok = exec(files, &sqlError);
         while (ok && files.next()) {

@@ -69,9 +69,11 @@ public:
 
     // Replaces everything stored for the source with these files and this state.
     bool replaceSource(const SourceState& state, const QList<Catalog::FileLoad>& files, QString* error = nullptr);
-    // Stores changed files (added or modified), forgets removed ones, and updates the state.
+    // Stores changed files (added or modified), forgets removed ones, and updates the state. order,
+    // when given, is every file of the source in discovery order (which decides the first claimant
+    // of an entity); load() returns files in that order.
     bool updateSource(const SourceState& state, const QList<Catalog::FileLoad>& changed,
-        const QStringList& removedFiles, QString* error = nullptr);
+        const QStringList& removedFiles, QString* error = nullptr, const QStringList& order = {});
     // Records a failed refresh; the files of the last good one stay.
     bool recordFailure(const QString& source, const QString& message, const QDateTime& at, QString* error = nullptr);
     bool removeSource(const QString& name, QString* error = nullptr);

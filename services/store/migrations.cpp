@@ -27,6 +27,12 @@ const QList<Migration>& schemaMigrations()
                                " data BLOB NOT NULL,"
                                " PRIMARY KEY (source_id, file))"),
             } },
+        { 2, QStringLiteral("catalog file order"),
+            {
+                // The order files were discovered in decides which claimant of an entity wins
+                // (the first); a restart must not change it.
+                QStringLiteral("ALTER TABLE catalog_file ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0"),
+            } },
     };
     return migrations;
 }

@@ -236,6 +236,28 @@ private Q_SLOTS:
         QCOMPARE(c.sources.size(), 2);
     }
 
+    void load_keepsDiscoveryOrder_notAlphabetical()
+    {
+        // The first file to claim an entity wins, so the order files were found in must survive.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Database db(dir.filePath(QStringLiteral("db.sqlite")));
+        QVERIFY(db.open());
+        CatalogStore store(db);
+        const Catalog::FileLoad root = makeFile(QStringLiteral("/srv/z/catalog-info.yaml"), 1, 1);
+        const Catalog::FileLoad second = makeFile(QStringLiteral("/srv/z/b.yaml"), 1, 2);
+        const Catalog::FileLoad third = makeFile(QStringLiteral("/srv/z/a.yaml"), 1, 3);
+        QVERIFY(store.replaceSource(state(QStringLiteral("z")), {root, second, third}));
+        QCOMPARE(store.load().sources[0].files, (QList<Catalog::FileLoad> {root, second, third}));
+        // An update that names the new order moves files; one without keeps places, new files last.
+        const Catalog::FileLoad fourth = makeFile(QStringLiteral("/srv/z/0.yaml"), 1, 4);
+        QVERIFY(store.updateSource(state(QStringLiteral("z")), {fourth}, {}));
+        QCOMPARE(store.load().sources[0].files, (QList<Catalog::FileLoad> {root, second, third, fourth}));
+        QVERIFY(store.updateSource(state(QStringLiteral("z")), {}, {}, nullptr,
+                                   {third.file, root.file, fourth.file, second.file}));
+        QCOMPARE(store.load().sources[0].files, (QList<Catalog::FileLoad> {third, root, fourth, second}));
+    }
+
     void updateSource_storesChangedFilesAndForgetsRemovedOnes()
     {
         QTemporaryDir dir;

@@ -5,6 +5,10 @@
 #     include(${CMAKE_CURRENT_SOURCE_DIR}/catalog/schemas/schemas.cmake)
 #
 # The header is rewritten only when a schema changes, and editing a schema re-runs the configure step.
+# The target defaults to flightdeck_services; the fuzz build sets FLIGHTDECK_SCHEMA_TARGET to its own.
+if(NOT FLIGHTDECK_SCHEMA_TARGET)
+    set(FLIGHTDECK_SCHEMA_TARGET flightdeck_services)
+endif()
 set(FLIGHTDECK_SCHEMA_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(FLIGHTDECK_SCHEMA_HEADER ${PROJECT_BINARY_DIR}/generated/catalog/embeddedschemas.h)
 
@@ -56,6 +60,6 @@ file(WRITE ${FLIGHTDECK_SCHEMA_HEADER}.tmp "${flightdeck_schema_content}")
 file(COPY_FILE ${FLIGHTDECK_SCHEMA_HEADER}.tmp ${FLIGHTDECK_SCHEMA_HEADER} ONLY_IF_DIFFERENT)
 file(REMOVE ${FLIGHTDECK_SCHEMA_HEADER}.tmp)
 
-target_sources(flightdeck_services PRIVATE ${FLIGHTDECK_SCHEMA_HEADER})
-target_include_directories(flightdeck_services PRIVATE ${PROJECT_BINARY_DIR}/generated)
-target_compile_definitions(flightdeck_services PRIVATE FLIGHTDECK_EMBEDDED_SCHEMAS=1)
+target_sources(${FLIGHTDECK_SCHEMA_TARGET} PRIVATE ${FLIGHTDECK_SCHEMA_HEADER})
+target_include_directories(${FLIGHTDECK_SCHEMA_TARGET} PRIVATE ${PROJECT_BINARY_DIR}/generated)
+target_compile_definitions(${FLIGHTDECK_SCHEMA_TARGET} PRIVATE FLIGHTDECK_EMBEDDED_SCHEMAS=1)
