@@ -2,9 +2,8 @@
 // The flightdeck executable: a headless command line when the first argument is a subcommand,
 // the desktop app otherwise.
 #include "cli/cli.h"
-#include "mainwindow.h"
+#include "gui.h"
 
-#include <QApplication>
 #include <QCoreApplication>
 
 #include <git2.h>
@@ -29,12 +28,7 @@ int main(int argc, char* argv[])
         fflush(stderr);
         _exit(rc);
     } else {
-        QApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("flightdeck"));
-        QCoreApplication::setOrganizationName(QStringLiteral("flightdeck"));
-        Flightdeck::Views::MainWindow window;
-        window.show();
-        rc = app.exec();
+        rc = Flightdeck::App::runGui(argc, argv);
     }
     git_libgit2_shutdown();
     return rc;

@@ -15,6 +15,11 @@ enum Roles {
     SeverityRole,
     FilePathRole,
     LineRole,
+    CountRole,                        // facet value counts
+    ValueRole,                        // the raw value behind a label
+    ColumnRole,
+    CodeRole,                         // a diagnostic's code
+    EntityIndexRole,                  // index of the entity in the snapshot
 };
 
 } // namespace Flightdeck::Models

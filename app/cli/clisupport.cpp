@@ -3,10 +3,13 @@
 
 #include "cli.h"
 #include "secrets/keychainsecretstore.h"
+#include "workspace/demoworkspace.h"
 #include "workspace/workspace.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QEventLoop>
+#include <QFileInfo>
 
 #include <unistd.h>
 
@@ -66,6 +69,31 @@ int loadCatalog(const QCommandLineParser& parser, const QStringList& sourceArgum
         if (!Sources::parseSourceArgument(arg, spec, error))
             return usageError(error, usage);
         specs << spec;
+    }
+    if (specs.isEmpty() && !parser.isSet(QStringLiteral("workspace"))) {
+        // No SOURCE and no --workspace: the user's workspace when there is one, else the demo.
+        QString path = Workspace::Workspace::defaultPath();
+        if (!QFileInfo::exists(path)) {
+            const Workspace::DemoResult demo = Workspace::DemoWorkspace::ensure();
+            if (!demo.ok) {
+                err << "flightdeck: no SOURCE given, no --workspace, and the demo workspace could not be built: "
+                    << demo.error << "\n    " << demo.hint << "\n";
+                return Failure;
+            }
+            path = demo.workspacePath;
+        }
+        if (!quiet && ::isatty(STDERR_FILENO))
+            err << "flightdeck: no SOURCE given; reading the workspace " << QDir::toNativeSeparators(path) << "\n";
+        Catalog::Diagnostics problems;
+        const auto workspace = Workspace::Workspace::load(path, problems);
+        for (const Catalog::Diagnostic& d : std::as_const(problems))
+            err << d.toText() << "\n";
+        if (!workspace) {
+            err << "flightdeck: the workspace file " << QDir::toNativeSeparators(path) << " could not be read\n";
+            return UsageError;
+        }
+        specs = workspace->sources();
+        loadOptions.maxFileSize = workspace->catalogSettings().maxFileSize;
     }
     if (specs.isEmpty())
         return usageError(QStringLiteral("no SOURCE given, and no --workspace"), usage);

@@ -46,6 +46,7 @@ public:
         std::uint8_t kind = 0;    // blank, comment or content
         bool newline = false;     // ends with a line break (the last line may not)
         bool ascii = true;        // columns equal byte offsets
+        bool tabs = false;        // holds a tab
     };
 
     struct Event
@@ -87,6 +88,7 @@ private:
     bool parseFlow(std::uint32_t li, const char* p, const char*& end, int depth);
     bool scanScalar(std::uint32_t li, const char* p, bool flow, Token& t);
     bool scanPlain(const char* p, const char* end, bool flow, Token& t);
+    bool scanPlainSimple(const char* p, const char* end, Token& t);
     bool scanSingleQuoted(const char* p, const char* end, Token& t);
     bool scanDoubleQuoted(const char* p, const char* end, Token& t);
     bool restIsComment(std::uint32_t li, const char* p) const;
@@ -108,13 +110,14 @@ private:
 // One-shot form of FastYamlReader::read.
 FastYamlResult fastParseYamlDocument(const char* data, std::size_t size, int firstLine, YamlTreeBuilder& builder);
 
-// For tests and the differential fuzzer (defined in yamldocument.cpp). Reads one range with
-// libyaml alone, as forEachYamlDocument does when the fast reader declines; docCounter numbers
-// the documents.
-void parseYamlRangeWithLibyaml(const char* data, std::size_t size, int firstLine, const YamlLimits& limits,
-                               int& docCounter, const std::function<void(YamlStreamDocument&)>& visit);
-// forEachYamlDocument with the fast reader switched on or off.
-void forEachYamlDocumentWith(bool fastReader, const QByteArray& bytes, const YamlLimits& limits,
+// How forEachYamlDocument reads a stream (defined in yamldocument.cpp). Fast is what it does: the
+// fast reader for each range, libyaml for the ranges it declines. The others are for tests and
+// the differential fuzzer: LibyamlRanges reads every range with libyaml in the same way, and
+// LibyamlStream reads the whole stream with one libyaml parser, resuming after a failed document
+// at the next `---` line (what forEachYamlDocument does for a stream with line breaks other than
+// LF and CRLF, whose line numbers libyaml counts differently).
+enum class YamlReaderMode : std::uint8_t { Fast, LibyamlRanges, LibyamlStream };
+void forEachYamlDocumentWith(YamlReaderMode mode, const QByteArray& bytes, const YamlLimits& limits,
                              const std::function<void(YamlStreamDocument&)>& visit);
 
 } // namespace Flightdeck::Catalog::Detail

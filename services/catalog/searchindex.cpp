@@ -227,6 +227,8 @@ struct SearchIndex::Data
     std::u16string termChars;
     std::vector<quint32> termStart; // term id -> offset into termChars; one extra at the end
     std::vector<quint32> sortedTerms;
+    // Term id -> 1 when it occurs outside annotations; only those may match with typos.
+    std::vector<char> typoEligible;
     std::vector<quint32> postingStart; // term id -> offset into postings; one extra at the end
     std::vector<quint32> postings; // doc << fieldBits | best field, ascending by doc (2^28 docs at most)
 
@@ -488,6 +490,7 @@ SearchIndex SearchIndex::build(const QList<Entity>& entities)
 
     const quint32 termCount = interner.count();
     typoTerm.resize(termCount, 0);
+    x.typoEligible = typoTerm;
 
     // 3. Postings per term, in document order.
     x.postingStart.assign(termCount + 1, 0);
@@ -680,6 +683,36 @@ SearchIndex::Data::WordMatch SearchIndex::Data::matchWord(U16View word, bool typ
             continue;
         m.terms.push_back({ c, typoFactor[size_t(distance)] });
         m.cost += postingStart[c + 1] - postingStart[c];
+    }
+    // A word still being typed may hold a typo too: "chekou" should find "checkout". Terms that
+    // begin like the word (same first two characters, so the scan stays short) match when their
+    // prefix of the word's length, or one longer, is one edit from the word.
+    if (word.size() >= 4) {
+        std::sort(candidates.begin(), candidates.end());
+        const U16View head = word.substr(0, 2);
+        const auto first = std::lower_bound(
+            sortedTerms.begin(), sortedTerms.end(), head, [&](quint32 t, U16View w) { return term(t) < w; });
+        std::vector<quint32> matched;
+        for (const auto& tm : m.terms)
+            matched.push_back(tm.term);
+        std::sort(matched.begin(), matched.end());
+        int scanned = 0;
+        for (auto it = first; it != sortedTerms.end() && scanned < 20000; ++it, ++scanned) {
+            const U16View t = term(*it);
+            if (!t.starts_with(head))
+                break;
+            if (t.size() <= word.size() || !typoEligible[*it] || allDigits(t)
+                || std::binary_search(matched.begin(), matched.end(), *it))
+                continue;
+            bool near = false;
+            for (size_t len = word.size(); len <= word.size() + 1 && len <= t.size() && !near; ++len)
+                near = Fuzzy::boundedDistance(qview(word), qview(t.substr(0, len)), 1) <= 1;
+            if (!near)
+                continue;
+            const float prefix = prefixBase + prefixCoverage * float(word.size()) / float(t.size());
+            m.terms.push_back({ *it, typoFactor[1] * prefix });
+            m.cost += postingStart[*it + 1] - postingStart[*it];
+        }
     }
     return m;
 }

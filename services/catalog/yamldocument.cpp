@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "yamldocument.h"
 
+#include "fastyaml.h"
 #include "yamltreebuilder.h"
 
 #include <yaml.h>
@@ -583,9 +584,10 @@ TextPosition positionOfOffset(const char* data, size_t offset, int firstLine)
 }
 
 // Parses documents from data until the end or the first failure. Returns 0 when the stream was
-// read to its end, or the line where a document failed (its failure was reported).
+// read to its end, or the line where a document failed (its failure was reported). With stopLine,
+// reading ends before a document that starts on that line or later.
 int parseFrom(const char* data, size_t size, int firstLine, const YamlLimits& limits, int& docCounter,
-              YamlStreamDocument& current, const std::function<void(YamlStreamDocument&)>& visit)
+              YamlStreamDocument& current, const std::function<void(YamlStreamDocument&)>& visit, int stopLine = 0)
 {
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
@@ -611,6 +613,10 @@ int parseFrom(const char* data, size_t size, int firstLine, const YamlLimits& li
             builder.fail(p, QStringLiteral("YAML syntax error: ") + problem, hintForYamlProblem(problem));
             visit(current);
             failedAt = std::max(p.line, 1);
+            break;
+        }
+        if (stopLine && ev.type == YAML_DOCUMENT_START_EVENT && int(ev.start_mark.line) + firstLine >= stopLine) {
+            yaml_event_delete(&ev);
             break;
         }
         bool done = false;
@@ -675,27 +681,43 @@ void YamlDocument::clear()
     m_placeholderCandidates = false;
 }
 
-void forEachYamlDocument(const QByteArray& input, const YamlLimits& limits,
-                         const std::function<void(YamlStreamDocument&)>& visit)
+namespace {
+
+// Line breaks other than LF and CRLF: a lone CR, NEL, LS and PS, which libyaml counts as lines.
+bool hasUnusualLineBreaks(const char* data, size_t size)
 {
-    QByteArray bytes = input;
-    // UTF-16 and UTF-32 with a byte order mark are legal YAML; work in UTF-8 throughout.
-    if (bytes.startsWith("\xFF\xFE") || bytes.startsWith("\xFE\xFF")) {
-        const bool le = bytes.startsWith("\xFF\xFE");
-        QString s;
-        s.resize((bytes.size() - 2) / 2);
-        for (qsizetype i = 0; i < s.size(); ++i) {
-            const auto b0 = uchar(bytes[2 + 2 * i]), b1 = uchar(bytes[3 + 2 * i]);
-            s[i] = QChar(le ? ushort(b0 | (b1 << 8)) : ushort((b0 << 8) | b1));
-        }
-        bytes = s.toUtf8();
-    } else if (bytes.startsWith("\xEF\xBB\xBF")) {
-        bytes.remove(0, 3);
+    const char* end = data + size;
+    for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\r', size_t(end - p)))); ++p)
+        if (p + 1 == end || p[1] != '\n')
+            return true;
+    for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\xC2', size_t(end - p)))); ++p)
+        if (p + 1 < end && p[1] == '\x85')
+            return true;
+    for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\xE2', size_t(end - p)))); ++p)
+        if (p + 2 < end && p[1] == '\x80' && (p[2] == '\xA8' || p[2] == '\xA9'))
+            return true;
+    return false;
+}
+
+// Whether some line starts with '%': a directive belongs to the document after the next `---`.
+bool hasDirectiveLine(const char* data, size_t size)
+{
+    for (size_t i = 0; i < size;) {
+        if (data[i] == '%')
+            return true;
+        const void* nl = std::memchr(data + i, '\n', size - i);
+        if (!nl)
+            break;
+        i = size_t(static_cast<const char*>(nl) - data) + 1;
     }
-    const char* data = bytes.constData();
-    const size_t size = size_t(bytes.size());
-    // One parser reads the whole stream. When a document fails, parsing resumes at the next `---`
-    // line, so a syntax error costs only its own document, as in Backstage.
+    return false;
+}
+
+// One parser reads the whole stream. When a document fails, parsing resumes at the next `---`
+// line, so a syntax error costs only its own document, as in Backstage.
+void readStreamWithLibyaml(const char* data, size_t size, const YamlLimits& limits,
+                           const std::function<void(YamlStreamDocument&)>& visit)
+{
     std::vector<DocumentStart> starts;
     YamlStreamDocument current;
     int docCounter = 0;
@@ -716,6 +738,89 @@ void forEachYamlDocument(const QByteArray& input, const YamlLimits& limits,
         offset = next->offset;
         line = next->line;
     }
+}
+
+// The stream cut at its `---` lines, each range read by the fast reader or, when it declines, by
+// libyaml. A syntax error costs only its own document, as in Backstage.
+void readRanges(const char* data, size_t size, bool fast, const YamlLimits& limits,
+                const std::function<void(YamlStreamDocument&)>& visit)
+{
+    std::vector<DocumentStart> ranges = documentStarts(data, size);
+    if (ranges.empty() || ranges.front().offset != 0)
+        ranges.insert(ranges.begin(), DocumentStart {1, 0});
+    const auto rangeEnd = [&](size_t i) { return i + 1 < ranges.size() ? ranges[i + 1].offset : size; };
+    YamlStreamDocument current;
+    Detail::YamlTreeBuilder builder(limits, current);
+    Detail::FastYamlReader reader;
+    int docCounter = 0;
+    size_t i = 0;
+    while (i < ranges.size()) {
+        const size_t begin = ranges[i].offset;
+        if (fast) {
+            switch (reader.read(data + begin, rangeEnd(i) - begin, ranges[i].line, builder)) {
+            case Detail::FastYamlResult::Document:
+                current.index = docCounter++;
+                visit(current);
+                ++i;
+                continue;
+            case Detail::FastYamlResult::NoDocument: ++i; continue;
+            case Detail::FastYamlResult::Declined: break;
+            }
+        }
+        // libyaml reads this range, and the next ones while a directive line announces a document
+        // that starts in the next range. It also sees the next range's `---`, so that a scalar or
+        // collection left open meets what it meets when the whole stream is read, and stops there.
+        size_t last = i;
+        while (last + 1 < ranges.size() && hasDirectiveLine(data + ranges[last].offset, rangeEnd(last) - ranges[last].offset))
+            ++last;
+        const bool more = last + 1 < ranges.size();
+        const size_t inputEnd = more ? rangeEnd(last) + 3 : size;
+        const int failedAt = parseFrom(data + begin, inputEnd - begin, ranges[i].line, limits, docCounter, current,
+                                       visit, more ? ranges[last + 1].line : 0);
+        if (failedAt == 0) {
+            i = last + 1;
+            continue;
+        }
+        const int documentLine = current.startLine;
+        size_t next = i + 1;
+        while (next < ranges.size() && !(ranges[next].line >= failedAt && ranges[next].line > documentLine))
+            ++next;
+        i = next;
+    }
+}
+
+} // namespace
+
+void Detail::forEachYamlDocumentWith(YamlReaderMode mode, const QByteArray& input, const YamlLimits& limits,
+                                     const std::function<void(YamlStreamDocument&)>& visit)
+{
+    QByteArray bytes = input;
+    // UTF-16 and UTF-32 with a byte order mark are legal YAML; work in UTF-8 throughout.
+    if (bytes.startsWith("\xFF\xFE") || bytes.startsWith("\xFE\xFF")) {
+        const bool le = bytes.startsWith("\xFF\xFE");
+        QString s;
+        s.resize((bytes.size() - 2) / 2);
+        for (qsizetype i = 0; i < s.size(); ++i) {
+            const auto b0 = uchar(bytes[2 + 2 * i]), b1 = uchar(bytes[3 + 2 * i]);
+            s[i] = QChar(le ? ushort(b0 | (b1 << 8)) : ushort((b0 << 8) | b1));
+        }
+        bytes = s.toUtf8();
+    } else if (bytes.startsWith("\xEF\xBB\xBF")) {
+        bytes.remove(0, 3);
+    }
+    const char* data = bytes.constData();
+    const size_t size = size_t(bytes.size());
+    // Ranges are cut at `---` lines counted by LF; libyaml counts lines at other breaks too.
+    if (mode == YamlReaderMode::LibyamlStream || hasUnusualLineBreaks(data, size))
+        readStreamWithLibyaml(data, size, limits, visit);
+    else
+        readRanges(data, size, mode == YamlReaderMode::Fast, limits, visit);
+}
+
+void forEachYamlDocument(const QByteArray& input, const YamlLimits& limits,
+                         const std::function<void(YamlStreamDocument&)>& visit)
+{
+    Detail::forEachYamlDocumentWith(Detail::YamlReaderMode::Fast, input, limits, visit);
 }
 
 std::vector<YamlStreamDocument> parseYamlStream(const QByteArray& input, const YamlLimits& limits)

@@ -145,7 +145,6 @@ private Q_SLOTS:
     void usageErrors_exitTwo_data()
     {
         QTest::addColumn<QStringList>("args");
-        QTest::newRow("no source") << QStringList {QStringLiteral("catalog"), QStringLiteral("validate")};
         QTest::newRow("missing source") << QStringList {QStringLiteral("catalog"), QStringLiteral("validate"), QStringLiteral("/no/such/dir")};
         QTest::newRow("bad format") << QStringList {QStringLiteral("catalog"), QStringLiteral("validate"), QStringLiteral("--format"),
                                                     QStringLiteral("xml"), data("catalog/relations")};

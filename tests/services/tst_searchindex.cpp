@@ -272,6 +272,16 @@ public:
             else if (tryTypos && m_typoWords.contains(w) && !digitsOnly(w) && std::abs(w.size() - word.size()) <= k
                 && referenceDistance(word, w) <= k)
                 out.insert(w);
+            // A word being typed with a typo: a longer word with the same first two characters
+            // whose prefix of the word's length, or one more, is one edit away.
+            else if (tryTypos && m_typoWords.contains(w) && !digitsOnly(w) && w.size() > word.size()
+                     && w.left(2) == word.left(2)) {
+                for (qsizetype len = word.size(); len <= word.size() + 1 && len <= w.size(); ++len)
+                    if (referenceDistance(word, w.left(len)) <= 1) {
+                        out.insert(w);
+                        break;
+                    }
+            }
         }
         return out;
     }
@@ -403,6 +413,8 @@ private Q_SLOTS:
             s("system:default/payments"), s("group:default/team-a") };
         QTest::addRow("exact word") << s("ledger") << true << QStringList { s("resource:default/ledger-db") };
         QTest::addRow("prefix") << s("ledg") << true << QStringList { s("resource:default/ledger-db") };
+        QTest::addRow("prefix being typed with a typo")
+            << s("ledgr") << true << QStringList { s("resource:default/ledger-db") };
         QTest::addRow("one letter prefix")
             << s("l") << true
             << QStringList { s("resource:default/ledger-db"), s("component:default/legacy-payments"),

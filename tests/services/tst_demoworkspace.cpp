@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: Apache-2.0
+// The bundled demo (Fernhollow Travel): built into real bare git repositories, read back through
+// the git catalog source, and opened by the command line when it is given no source.
+
+#include "git/gitrepository.h"
+#include "sources/catalogrefresh.h"
+#include "sources/gitmirror.h"
+#include "workspace/demoworkspace.h"
+#include "workspace/workspace.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <git2.h>
+
+#include <memory>
+
+using namespace Flightdeck;
+using Catalog::RelationType;
+using Sources::CatalogSourceSpec;
+using Workspace::DemoOptions;
+using Workspace::DemoResult;
+using Workspace::DemoWorkspace;
+
+namespace {
+
+const QStringList kRepositories = { QStringLiteral("booking"), QStringLiteral("commerce"),
+    QStringLiteral("customer-care"), QStringLiteral("data-platform"), QStringLiteral("org"), QStringLiteral("payments"),
+    QStringLiteral("platform"), QStringLiteral("storefront"), QStringLiteral("supplier-connectivity"),
+    QStringLiteral("travel-search") };
+
+const QStringList kApis = { QStringLiteral("booking-events"), QStringLiteral("bookings"),
+    QStringLiteral("clickstream-events"), QStringLiteral("destination-autocomplete"), QStringLiteral("exchange-rates"),
+    QStringLiteral("fare-quote"), QStringLiteral("feature-flags"), QStringLiteral("flight-offers"),
+    QStringLiteral("fraud-score"), QStringLiteral("hotel-availability"), QStringLiteral("identity"),
+    QStringLiteral("inventory-events"), QStringLiteral("loyalty-points"), QStringLiteral("notifications"),
+    QStringLiteral("payment-events"), QStringLiteral("payments"), QStringLiteral("storefront-graphql"),
+    QStringLiteral("support-cases"), QStringLiteral("trip-search") };
+
+QString mainOf(const QString& bare)
+{
+    const Git::Result<Git::Repository> repository = Git::Repository::open(bare);
+    if (!repository)
+        return QString();
+    const Git::Result<Git::CommitInfo> head = repository->commit(QStringLiteral("refs/heads/main"));
+    return head ? head->sha : QString();
+}
+
+QList<Git::CommitInfo> historyOf(const QString& bare)
+{
+    const Git::Result<Git::Repository> repository = Git::Repository::open(bare);
+    if (!repository)
+        return {};
+    const auto commits = repository->recentCommits(100, QStringLiteral("refs/heads/main"));
+    return commits ? commits.value() : QList<Git::CommitInfo>();
+}
+
+QMap<QString, QString> headsIn(const QString& dataDir)
+{
+    QMap<QString, QString> heads;
+    for (const QString& name : kRepositories)
+        heads.insert(name, mainOf(DemoWorkspace::remotePath(dataDir, name)));
+    return heads;
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+bool writeAll(const QString& path, const QByteArray& bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+}
+
+// A copy of the bundled demo on disk, to play a newer Flightdeck's bundle.
+bool copyBundle(const QString& to)
+{
+    const QString from = DemoWorkspace::bundledDemo();
+    QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (!writeAll(to + path.mid(from.size()), readAll(path)))
+            return false;
+    }
+    return true;
+}
+
+Sources::RefreshResult refresh(const QList<CatalogSourceSpec>& sources, const QString& cacheDir)
+{
+    Sources::RefreshOptions options;
+    options.gitCacheDir = cacheDir;
+    Sources::CatalogRefresh refresh(sources, options);
+    Sources::RefreshResult result;
+    bool finished = false;
+    QObject::connect(&refresh, &Sources::CatalogRefresh::finished, &refresh, [&](const Sources::RefreshResult& r) {
+        result = r;
+        finished = true;
+    });
+    refresh.start();
+    if (!QTest::qWaitFor([&] { return finished; }, 120000))
+        qWarning("the refresh did not finish within two minutes");
+    return result;
+}
+
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+CliRun runCli(const QStringList& arguments, const QString& home)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), QDir(home).filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir(home).filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), QDir(home).filePath(QStringLiteral("cache")));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(FLIGHTDECK_BINARY_DIR "/app/flightdeck"), arguments);
+    CliRun run;
+    if (!process.waitForFinished(180000)) {
+        process.kill();
+        process.waitForFinished(5000);
+        run.err = "timed out";
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+QSet<QString> apiNamesIn(const QByteArray& json)
+{
+    QSet<QString> names;
+    const QJsonArray entities = QJsonDocument::fromJson(json).array();
+    for (const QJsonValue& v : entities)
+        names.insert(v.toObject().value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString());
+    return names;
+}
+
+} // namespace
+
+class TestDemoWorkspace : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_counter = 0;
+    // The demo read through the real refresh path, built on first use.
+    std::shared_ptr<Sources::RefreshResult> m_demo;
+    QString m_demoCache;
+
+    QString fresh(const QString& name) { return m_dir.filePath(QStringLiteral("%1-%2").arg(name).arg(++m_counter)); }
+
+    const Sources::RefreshResult& demo()
+    {
+        if (!m_demo) {
+            const QString data = fresh(QStringLiteral("data"));
+            const DemoResult built = DemoWorkspace::ensure(data);
+            if (!built.ok)
+                qFatal("the demo could not be built: %s", qPrintable(built.error));
+            Catalog::Diagnostics problems;
+            const auto workspace = Workspace::Workspace::load(built.workspacePath, problems);
+            if (!workspace)
+                qFatal("the demo workspace does not load");
+            m_demoCache = fresh(QStringLiteral("cache"));
+            m_demo = std::make_shared<Sources::RefreshResult>(refresh(workspace->sources(), m_demoCache));
+        }
+        return *m_demo;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        git_libgit2_init();
+        QVERIFY(m_dir.isValid());
+    }
+
+    void cleanupTestCase() { git_libgit2_shutdown(); }
+
+    void repositories_bundledDemo_listsEveryRepositoryFolder()
+    {
+        QCOMPARE(DemoWorkspace::repositories(), kRepositories);
+        for (const QString& name : kRepositories)
+            QVERIFY2(QFile::exists(QStringLiteral(":/demo/repos/%1/catalog-info.yaml").arg(name)), qPrintable(name));
+    }
+
+    void version_changedByte_givesAnotherVersion()
+    {
+        const QString bundle = fresh(QStringLiteral("bundle"));
+        QVERIFY(copyBundle(bundle));
+        QCOMPARE(DemoWorkspace::version(bundle), DemoWorkspace::version());
+        const QString readme = bundle + QStringLiteral("/repos/org/README.md");
+        QVERIFY(writeAll(readme, readAll(readme) + "\n"));
+        QVERIFY(DemoWorkspace::version(bundle) != DemoWorkspace::version());
+    }
+
+    void ensure_emptyDataDir_createsBareRemotesAndWorkspace()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        const DemoResult result = DemoWorkspace::ensure(data);
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QVERIFY(result.changed);
+        QCOMPARE(result.committed, kRepositories);
+        QCOMPARE(result.workspacePath, DemoWorkspace::workspacePath(data));
+
+        for (const QString& name : kRepositories) {
+            const QString bare = DemoWorkspace::remotePath(data, name);
+            const Git::Result<Git::Repository> repository = Git::Repository::open(bare);
+            QVERIFY2(repository, qPrintable(bare));
+            QVERIFY(repository->isBare());
+            const QList<Git::CommitInfo> history = historyOf(bare);
+            QCOMPARE(history.size(), 1);
+            QCOMPARE(history.front().authorName, QStringLiteral("Fernhollow Demo"));
+            QCOMPARE(history.front().authorEmail, QStringLiteral("demo@fernhollow.example"));
+            QVERIFY(history.front().parents.isEmpty());
+        }
+
+        Catalog::Diagnostics problems;
+        const auto workspace = Workspace::Workspace::load(result.workspacePath, problems);
+        QVERIFY(workspace);
+        QVERIFY(problems.isEmpty());
+        const QByteArray text = readAll(result.workspacePath);
+        QVERIFY(text.contains("apiVersion: flightdeck.dev/v1"));
+        QVERIFY(text.contains("kind: Workspace"));
+        const QList<CatalogSourceSpec> sources = workspace->sources();
+        QCOMPARE(sources.size(), kRepositories.size());
+        for (const CatalogSourceSpec& source : sources) {
+            QCOMPARE(source.type, CatalogSourceSpec::Type::Git);
+            QCOMPARE(source.branch, QStringLiteral("main"));
+            QCOMPARE(source.url,
+                QUrl::fromLocalFile(QFileInfo(DemoWorkspace::remotePath(data, source.name)).absoluteFilePath())
+                    .toString());
+            QVERIFY(source.url.startsWith(QLatin1String("file:///")));
+        }
+        // The working trees were temporary: only the remotes, the workspace and the version stay.
+        QCOMPARE(QDir(data + QStringLiteral("/demo")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+            (QStringList { QStringLiteral("remotes"), QStringLiteral("version"), QStringLiteral("workspace.yaml") }));
+    }
+
+    void ensure_calledTwice_makesNoNewCommits()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QMap<QString, QString> before = headsIn(data);
+        const QByteArray workspaceBefore = readAll(DemoWorkspace::workspacePath(data));
+
+        const DemoResult again = DemoWorkspace::ensure(data);
+        QVERIFY2(again.ok, qPrintable(again.error));
+        QVERIFY(!again.changed);
+        QVERIFY(again.committed.isEmpty());
+        QCOMPARE(headsIn(data), before);
+        QCOMPARE(readAll(DemoWorkspace::workspacePath(data)), workspaceBefore);
+    }
+
+    void ensure_versionBumpedSameFiles_resyncsWithoutCommits()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QMap<QString, QString> before = headsIn(data);
+
+        DemoOptions bumped;
+        bumped.version = DemoWorkspace::version() + QStringLiteral("-next");
+        QStringList progress;
+        bumped.progress = [&progress](const QString& repository, int, int) { progress << repository; };
+        const DemoResult result = DemoWorkspace::ensure(data, bumped);
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QVERIFY(result.changed);
+        QVERIFY(result.committed.isEmpty());
+        QCOMPARE(headsIn(data), before);
+        QCOMPARE(progress, kRepositories + QStringList { QString() });
+        QCOMPARE(readAll(data + QStringLiteral("/demo/version")).trimmed(), bumped.version.toUtf8());
+    }
+
+    void ensure_newerBundle_commitsOnTopOfHistory()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QMap<QString, QString> before = headsIn(data);
+
+        const QString bundle = fresh(QStringLiteral("bundle"));
+        QVERIFY(copyBundle(bundle));
+        const QString readme = bundle + QStringLiteral("/repos/payments/README.md");
+        QVERIFY(writeAll(readme, readAll(readme) + "\nPayouts now run daily.\n"));
+        QVERIFY(writeAll(bundle + QStringLiteral("/repos/payments/CODEOWNERS"), "* @fernhollow/payments-core\n"));
+        QVERIFY(QFile::remove(bundle + QStringLiteral("/repos/payments/services/ledger-service/README.md")));
+
+        DemoOptions newer;
+        newer.bundle = bundle;
+        const DemoResult result = DemoWorkspace::ensure(data, newer);
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(result.committed, QStringList { QStringLiteral("payments") });
+
+        const QList<Git::CommitInfo> history = historyOf(DemoWorkspace::remotePath(data, QStringLiteral("payments")));
+        QCOMPARE(history.size(), 2);
+        QCOMPARE(history.front().parents, QStringList { before.value(QStringLiteral("payments")) });
+        QVERIFY(history.front().summary.contains(DemoWorkspace::version(bundle)));
+        for (const QString& name : kRepositories)
+            if (name != QLatin1String("payments"))
+                QCOMPARE(mainOf(DemoWorkspace::remotePath(data, name)), before.value(name));
+
+        // A clone of the remote has exactly the new bundle's files.
+        const QString clone = fresh(QStringLiteral("clone"));
+        QVERIFY(Git::Repository::clone(
+            QUrl::fromLocalFile(DemoWorkspace::remotePath(data, QStringLiteral("payments"))).toString(), clone, {}));
+        QVERIFY(readAll(clone + QStringLiteral("/README.md")).endsWith("Payouts now run daily.\n"));
+        QVERIFY(QFile::exists(clone + QStringLiteral("/CODEOWNERS")));
+        QVERIFY(!QFile::exists(clone + QStringLiteral("/services/ledger-service/README.md")));
+    }
+
+    void ensure_remoteDeleted_rebuildsIt()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QString bare = DemoWorkspace::remotePath(data, QStringLiteral("org"));
+        QVERIFY(QDir(bare).removeRecursively());
+
+        const DemoResult result = DemoWorkspace::ensure(data);
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(result.committed, QStringList { QStringLiteral("org") });
+        QCOMPARE(historyOf(bare).size(), 1);
+    }
+
+    void ensure_remoteDamaged_replacesIt()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QString bare = DemoWorkspace::remotePath(data, QStringLiteral("booking"));
+        QVERIFY(QDir(bare).removeRecursively());
+        QVERIFY(writeAll(bare + QStringLiteral("/junk.txt"), "not a repository\n"));
+
+        const DemoResult result = DemoWorkspace::ensure(data);
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(result.committed, QStringList { QStringLiteral("booking") });
+        QCOMPARE(historyOf(bare).size(), 1);
+    }
+
+    void ensure_newerDemo_keepsSourcesTheUserAdded()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QString path = DemoWorkspace::workspacePath(data);
+        Catalog::Diagnostics problems;
+        auto workspace = Workspace::Workspace::load(path, problems);
+        QVERIFY(workspace);
+        CatalogSourceSpec mine;
+        mine.name = QStringLiteral("my-services");
+        mine.type = CatalogSourceSpec::Type::Directory;
+        mine.path = m_dir.path();
+        QVERIFY(workspace->addSource(mine));
+        QVERIFY(workspace->save());
+
+        DemoOptions bumped;
+        bumped.version = QStringLiteral("next");
+        QVERIFY(DemoWorkspace::ensure(data, bumped).ok);
+        workspace = Workspace::Workspace::load(path, problems);
+        QVERIFY(workspace);
+        QVERIFY(workspace->source(QStringLiteral("my-services")));
+        QCOMPARE(workspace->sources().size(), kRepositories.size() + 1);
+    }
+
+    void ensure_repositoryLeftTheBundle_dropsItsSource()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QString bundle = fresh(QStringLiteral("bundle"));
+        QVERIFY(copyBundle(bundle));
+        QVERIFY(QDir(bundle + QStringLiteral("/repos/data-platform")).removeRecursively());
+
+        DemoOptions newer;
+        newer.bundle = bundle;
+        QVERIFY(DemoWorkspace::ensure(data, newer).ok);
+        Catalog::Diagnostics problems;
+        const auto workspace = Workspace::Workspace::load(DemoWorkspace::workspacePath(data), problems);
+        QVERIFY(workspace);
+        QVERIFY(!workspace->source(QStringLiteral("data-platform")));
+        QCOMPARE(workspace->sources().size(), kRepositories.size() - 1);
+    }
+
+    void ensure_dataDirUnwritable_failsWithPathAndHint()
+    {
+        // Below a regular file nothing can be created, whoever runs the test.
+        const QString blocker = fresh(QStringLiteral("file"));
+        QVERIFY(writeAll(blocker, "x"));
+        const QString data = blocker + QStringLiteral("/data");
+        const DemoResult result = DemoWorkspace::ensure(data);
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QDir::toNativeSeparators(data)), qPrintable(result.error));
+        QVERIFY(result.hint.contains(QLatin1String("writable")));
+    }
+
+    void ensure_cancelled_stopsAndFinishesNextTime()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        std::atomic<bool> cancel { false };
+        DemoOptions options;
+        options.cancel = &cancel;
+        options.progress = [&cancel](const QString&, int done, int) {
+            if (done == 2)
+                cancel = true;
+        };
+        const DemoResult stopped = DemoWorkspace::ensure(data, options);
+        QVERIFY(!stopped.ok);
+        QVERIFY(stopped.error.contains(QLatin1String("cancelled")));
+        QVERIFY(!QFile::exists(DemoWorkspace::workspacePath(data)));
+
+        const DemoResult finished = DemoWorkspace::ensure(data);
+        QVERIFY2(finished.ok, qPrintable(finished.error));
+        QCOMPARE(finished.committed.size(), kRepositories.size() - 3); // three were built before the cancel
+        for (const QString& name : kRepositories)
+            QCOMPARE(historyOf(DemoWorkspace::remotePath(data, name)).size(), 1);
+    }
+
+    void ensure_concurrentCalls_buildOnce()
+    {
+        const QString data = fresh(QStringLiteral("data"));
+        QFuture<DemoResult> first = QtConcurrent::run([data] { return DemoWorkspace::ensure(data); });
+        QFuture<DemoResult> second = QtConcurrent::run([data] { return DemoWorkspace::ensure(data); });
+        QVERIFY(QTest::qWaitFor([&] { return first.isFinished() && second.isFinished(); }, 120000));
+        QVERIFY(first.result().ok);
+        QVERIFY(second.result().ok);
+        QCOMPARE(int(first.result().changed) + int(second.result().changed), 1);
+        for (const QString& name : kRepositories)
+            QCOMPARE(historyOf(DemoWorkspace::remotePath(data, name)).size(), 1);
+    }
+
+    void catalog_demo_hasNoErrorsOrWarnings()
+    {
+        const Sources::RefreshResult& result = demo();
+        QVERIFY(result.catalog);
+        QCOMPARE(result.sources.size(), kRepositories.size());
+        for (const Sources::SourceLoad& load : result.sources) {
+            QVERIFY2(load.reachable, qPrintable(load.spec.name));
+            QVERIFY2(!load.stale, qPrintable(load.spec.name));
+            QVERIFY2(!load.revision.isEmpty(), qPrintable(load.spec.name));
+        }
+        QStringList problems;
+        for (const Catalog::Diagnostic& d : result.catalog->diagnostics())
+            problems << d.toText();
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        QCOMPARE(result.catalog->errorCount(), 0);
+        QCOMPARE(result.catalog->warningCount(), 0);
+    }
+
+    void catalog_kind_hasExpectedCount_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("count");
+        QTest::newRow("Group") << QStringLiteral("Group") << 17; // organisation, 4 departments, 12 teams
+        QTest::newRow("User") << QStringLiteral("User") << 42;
+        QTest::newRow("Domain") << QStringLiteral("Domain") << 4;
+        QTest::newRow("System") << QStringLiteral("System") << 10;
+        QTest::newRow("Component") << QStringLiteral("Component") << 56;
+        QTest::newRow("API") << QStringLiteral("API") << 19;
+        QTest::newRow("Resource") << QStringLiteral("Resource") << 15;
+        QTest::newRow("Location") << QStringLiteral("Location") << 12;
+    }
+
+    void catalog_kind_hasExpectedCount()
+    {
+        QFETCH(QString, kind);
+        QFETCH(int, count);
+        const Catalog::CatalogPtr catalog = demo().catalog;
+        QVERIFY(catalog);
+        int found = 0;
+        for (const Catalog::Entity& e : catalog->entities())
+            found += e.ref.kind == kind ? 1 : 0;
+        QCOMPARE(found, count);
+        QCOMPARE(catalog->size(), 175);
+    }
+
+    void catalog_apis_haveDefinitionsReadFromText()
+    {
+        const Catalog::CatalogPtr catalog = demo().catalog;
+        QVERIFY(catalog);
+        const QHash<QString, QString> marker = { { QStringLiteral("openapi"), QStringLiteral("openapi: 3.0.3") },
+            { QStringLiteral("asyncapi"), QStringLiteral("asyncapi: 2.6.0") },
+            { QStringLiteral("graphql"), QStringLiteral("type Query {") },
+            { QStringLiteral("grpc"), QStringLiteral("syntax = \"proto3\";") } };
+        QMap<QString, int> byType;
+        QStringList names;
+        for (const Catalog::Entity& e : catalog->entities()) {
+            if (e.ref.kind != QLatin1String("API"))
+                continue;
+            names << e.ref.name;
+            const QJsonObject spec
+                = QJsonDocument::fromJson(e.document).object().value(QLatin1String("spec")).toObject();
+            const QJsonValue definition = spec.value(QLatin1String("definition"));
+            QVERIFY2(definition.isString(), qPrintable(e.key));
+            QVERIFY2(marker.contains(e.type), qPrintable(e.type));
+            QVERIFY2(definition.toString().contains(marker.value(e.type)), qPrintable(e.key));
+            QVERIFY2(definition.toString().size() > 1500, qPrintable(e.key)); // a real definition, not a stub
+            ++byType[e.type];
+        }
+        names.sort();
+        QCOMPARE(names, kApis);
+        QCOMPARE(byType.value(QStringLiteral("openapi")), 13);
+        QCOMPARE(byType.value(QStringLiteral("asyncapi")), 4);
+        QCOMPARE(byType.value(QStringLiteral("graphql")), 1);
+        QCOMPARE(byType.value(QStringLiteral("grpc")), 1);
+    }
+
+    void catalog_relations_everyTargetIsPresent()
+    {
+        const Catalog::CatalogPtr catalog = demo().catalog;
+        QVERIFY(catalog);
+        QStringList dangling;
+        for (int i = 0; i < catalog->size(); ++i)
+            for (const Catalog::Edge& edge : catalog->relations(i))
+                if (edge.isDangling() || catalog->indexOf(catalog->targetKey(edge)) < 0)
+                    dangling << catalog->entity(i).key + QStringLiteral(" -> ") + catalog->targetKey(edge);
+        QVERIFY2(dangling.isEmpty(), qPrintable(dangling.join(QLatin1Char('\n'))));
+        QVERIFY(catalog->relationCount() > 600);
+    }
+
+    void catalog_graph_hasTheShapesTheViewsShow()
+    {
+        const Catalog::CatalogPtr catalog = demo().catalog;
+        QVERIFY(catalog);
+        auto index = [&](const char* key) { return catalog->indexOf(QString::fromLatin1(key)); };
+        auto has = [&](const char* from, RelationType type, const char* to) {
+            const int i = index(from);
+            if (i < 0)
+                return false;
+            for (const Catalog::Edge& e : catalog->relations(i))
+                if (e.type == type && catalog->targetKey(e) == QString::fromLatin1(to))
+                    return true;
+            return false;
+        };
+        // A subdomain, a subcomponent, an API consumed across systems and domains.
+        QVERIFY(has("domain:default/payments", RelationType::PartOf, "domain:default/commerce"));
+        QVERIFY(has("component:default/card-vault", RelationType::PartOf, "component:default/payment-gateway"));
+        QVERIFY(has("component:default/booking-service", RelationType::ConsumesApi, "api:default/payments"));
+        QVERIFY(has("api:default/payments", RelationType::ApiProvidedBy, "component:default/payment-gateway"));
+        // A dependsOn chain of three: service -> database -> cluster.
+        const QList<int> chain = catalog->dependencies(index("component:default/payment-gateway"));
+        QVERIFY(chain.contains(index("resource:default/payments-db")));
+        QVERIFY(chain.contains(index("resource:default/postgres-pci")));
+        // The organisation: every team has a parent department under the organisation.
+        QCOMPARE(catalog->descendantGroups(index("group:default/fernhollow")).size(), 16);
+        QVERIFY(catalog->ownedTransitively(index("group:default/commerce")).size() >= 20);
+    }
+
+    void catalog_techdocs_haveMkdocsAndEveryPage()
+    {
+        const Catalog::CatalogPtr catalog = demo().catalog;
+        QVERIFY(catalog);
+        int documented = 0;
+        static const QRegularExpression page(QStringLiteral("([\\w./-]+\\.md)\\s*$"));
+        for (const Catalog::Entity& e : catalog->entities()) {
+            if (e.annotation(QStringLiteral("backstage.io/techdocs-ref")).isEmpty())
+                continue;
+            QCOMPARE(e.annotation(QStringLiteral("backstage.io/techdocs-ref")), QStringLiteral("dir:."));
+            const QString url = e.location.file.section(QLatin1Char('#'), 0, 0);
+            const QString inRepository = e.location.file.section(QLatin1Char('#'), 1);
+            const QDir folder
+                = QFileInfo(QDir(Sources::GitMirror::cacheDirectory(m_demoCache, url)).filePath(inRepository))
+                      .absoluteDir();
+            const QByteArray mkdocs = readAll(folder.filePath(QStringLiteral("mkdocs.yml")));
+            QVERIFY2(mkdocs.contains("site_name:"), qPrintable(e.key));
+            int pages = 0;
+            for (const QString& line : QString::fromUtf8(mkdocs).split(QLatin1Char('\n'))) {
+                const QRegularExpressionMatch m = page.match(line);
+                if (!m.hasMatch())
+                    continue;
+                const QString doc = folder.filePath(QStringLiteral("docs/") + m.captured(1));
+                QVERIFY2(readAll(doc).size() > 400, qPrintable(doc));
+                ++pages;
+            }
+            QVERIFY2(pages >= 3, qPrintable(e.key));
+            ++documented;
+        }
+        QCOMPARE(documented, 8);
+    }
+
+    void cli_listApisWithoutSource_readsTheDemo()
+    {
+        const QString home = fresh(QStringLiteral("home"));
+        const CliRun run = runCli({ QStringLiteral("catalog"), QStringLiteral("list"), QStringLiteral("--kind"),
+                                      QStringLiteral("api"), QStringLiteral("--format"), QStringLiteral("json") },
+            home);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(apiNamesIn(run.out), QSet<QString>(kApis.begin(), kApis.end()));
+        // Built where the application keeps its data; the user's own workspace was not created.
+        const QString data = home + QStringLiteral("/data/flightdeck/flightdeck");
+        QVERIFY(QFile::exists(DemoWorkspace::workspacePath(data)));
+        QVERIFY(!QFile::exists(home + QStringLiteral("/config/flightdeck/workspace.yaml")));
+
+        // The second run finds the demo in place and answers the same.
+        const QMap<QString, QString> heads = headsIn(data);
+        const CliRun again = runCli({ QStringLiteral("catalog"), QStringLiteral("list"), QStringLiteral("--kind"),
+                                        QStringLiteral("api"), QStringLiteral("--format"), QStringLiteral("json") },
+            home);
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QCOMPARE(apiNamesIn(again.out), QSet<QString>(kApis.begin(), kApis.end()));
+        QCOMPARE(headsIn(data), heads);
+    }
+
+    void cli_userWorkspaceExists_isReadInsteadOfTheDemo()
+    {
+        const QString home = fresh(QStringLiteral("home"));
+        const QString catalogDir = home + QStringLiteral("/mine");
+        QVERIFY(writeAll(catalogDir + QStringLiteral("/catalog-info.yaml"),
+            "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: my-own-api\nspec:\n  type: openapi\n"
+            "  lifecycle: production\n  owner: me\n  definition: 'openapi: 3.0.3'\n"));
+        Workspace::Workspace workspace(QStringLiteral("mine"));
+        CatalogSourceSpec source;
+        source.name = QStringLiteral("mine");
+        source.type = CatalogSourceSpec::Type::Directory;
+        source.path = catalogDir;
+        QVERIFY(workspace.addSource(source));
+        QVERIFY(workspace.saveAs(home + QStringLiteral("/config/flightdeck/workspace.yaml")));
+
+        const CliRun run = runCli({ QStringLiteral("catalog"), QStringLiteral("list"), QStringLiteral("--kind"),
+                                      QStringLiteral("api"), QStringLiteral("--format"), QStringLiteral("json") },
+            home);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(apiNamesIn(run.out), QSet<QString> { QStringLiteral("my-own-api") });
+        QVERIFY(!QFile::exists(home + QStringLiteral("/data/flightdeck/flightdeck/demo")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDemoWorkspace)
+#include "tst_demoworkspace.moc"
