@@ -19,6 +19,8 @@
 #include "workspace/workspace.h"
 
 #include <QApplication>
+#include <QPalette>
+#include <QStyle>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -44,6 +46,7 @@ struct Options
     QString page;
     QSize size {1280, 800};
     int waitSeconds = 120;
+    QString colorScheme; // "", "light" or "dark"
 };
 
 bool parseOptions(const QStringList& arguments, Options& options, QString& error)
@@ -60,6 +63,7 @@ bool parseOptions(const QStringList& arguments, Options& options, QString& error
                  QStringLiteral("PAGE")});
     p.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1280x800)"), QStringLiteral("WxH")});
     p.addOption({QStringLiteral("wait"), QStringLiteral("Seconds --screenshot waits for the catalog (default 120)"), QStringLiteral("S")});
+    p.addOption({QStringLiteral("color-scheme"), QStringLiteral("light or dark; default: the system's"), QStringLiteral("SCHEME")});
     if (!p.parse(arguments)) {
         error = p.errorText();
         return false;
@@ -87,11 +91,51 @@ bool parseOptions(const QStringList& arguments, Options& options, QString& error
     }
     if (p.isSet(QStringLiteral("wait")))
         options.waitSeconds = qBound(1, p.value(QStringLiteral("wait")).toInt(), 3600);
+    options.colorScheme = p.value(QStringLiteral("color-scheme"));
+    if (!options.colorScheme.isEmpty() && options.colorScheme != QLatin1String("light") && options.colorScheme != QLatin1String("dark")) {
+        error = QStringLiteral("--color-scheme must be light or dark");
+        return false;
+    }
     if (!p.positionalArguments().isEmpty()) {
         error = QStringLiteral("unexpected argument %1").arg(p.positionalArguments().first());
         return false;
     }
     return true;
+}
+
+// Fusion in a light or dark palette, for a desktop whose colour scheme Qt does not pick up.
+void applyColorScheme(const QString& scheme)
+{
+    if (scheme.isEmpty())
+        return;
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette p = QApplication::style()->standardPalette();
+    if (scheme == QLatin1String("dark")) {
+        const QColor window(0x26, 0x28, 0x2c), base(0x1d, 0x1f, 0x22), text(0xe6, 0xe6, 0xe6), mid(0x3a, 0x3d, 0x42);
+        p.setColor(QPalette::Window, window);
+        p.setColor(QPalette::WindowText, text);
+        p.setColor(QPalette::Base, base);
+        p.setColor(QPalette::AlternateBase, QColor(0x24, 0x26, 0x2a));
+        p.setColor(QPalette::ToolTipBase, window);
+        p.setColor(QPalette::ToolTipText, text);
+        p.setColor(QPalette::Text, text);
+        p.setColor(QPalette::Button, QColor(0x2e, 0x31, 0x36));
+        p.setColor(QPalette::ButtonText, text);
+        p.setColor(QPalette::BrightText, QColor(0xff, 0x6b, 0x6b));
+        p.setColor(QPalette::Link, QColor(0x6c, 0xb6, 0xff));
+        p.setColor(QPalette::LinkVisited, QColor(0xb3, 0x92, 0xf0));
+        p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xc4));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9d, 0xa3));
+        p.setColor(QPalette::Mid, mid);
+        p.setColor(QPalette::Dark, QColor(0x15, 0x16, 0x18));
+        p.setColor(QPalette::Light, QColor(0x44, 0x47, 0x4d));
+        p.setColor(QPalette::Midlight, QColor(0x36, 0x39, 0x3e));
+        p.setColor(QPalette::Shadow, Qt::black);
+        for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+            p.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7d, 0x82));
+    }
+    QApplication::setPalette(p);
 }
 
 // The workspace to open: --workspace, else the user's own, else the bundled demo (created on
@@ -185,6 +229,7 @@ int runGui(int argc, char** argv)
         QTextStream(stderr) << "flightdeck: " << error << "\nTry flightdeck --help\n";
         return 2;
     }
+    applyColorScheme(options.colorScheme);
 
     // Objects are destroyed in reverse order: window first, then the service (which waits for
     // its workers), then the secret store.

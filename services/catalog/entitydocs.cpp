@@ -605,6 +605,62 @@ QString headingAnchor(const QString& heading)
     return kept;
 }
 
+QString prepareMarkdown(const QString& markdown)
+{
+    static const QRegularExpression admonition(
+        QStringLiteral("^(\\s*)(!!!|\\?\\?\\?\\+?)\\s+([\\w-]+)(?:\\s+\"([^\"]*)\")?\\s*$"));
+    const QStringList lines = markdown.split(QLatin1Char('\n'));
+    QStringList out;
+    bool fenced = false;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString& line = lines[i];
+        const QString trimmed = line.trimmed();
+        if (trimmed.startsWith(QStringLiteral("```")) || trimmed.startsWith(QStringLiteral("~~~")))
+            fenced = !fenced;
+        if (fenced) {
+            out << line;
+            continue;
+        }
+        if (trimmed == QStringLiteral("[TOC]"))
+            continue;
+        const QRegularExpressionMatch m = admonition.match(line);
+        if (!m.hasMatch()) {
+            out << line;
+            continue;
+        }
+        const QString indent = m.captured(1);
+        QString type = m.captured(3);
+        type[0] = type[0].toUpper();
+        const QString title = m.capturedLength(4) > 0 || m.captured(0).contains(QLatin1Char('"')) ? m.captured(4) : type;
+        if (!out.isEmpty() && !out.last().trimmed().isEmpty())
+            out << QString();
+        if (!title.isEmpty())
+            out << indent + QStringLiteral("> **") + title + QStringLiteral("**") << indent + QStringLiteral(">");
+        // The body: following lines indented by four more spaces (blank lines inside are kept).
+        const QString bodyIndent = indent + QStringLiteral("    ");
+        qsizetype j = i + 1;
+        for (; j < lines.size(); ++j) {
+            const QString& body = lines[j];
+            if (body.trimmed().isEmpty()) {
+                qsizetype k = j + 1;
+                while (k < lines.size() && lines[k].trimmed().isEmpty())
+                    ++k;
+                if (k < lines.size() && lines[k].startsWith(bodyIndent)) {
+                    out << indent + QStringLiteral(">");
+                    continue;
+                }
+                break;
+            }
+            if (!body.startsWith(bodyIndent))
+                break;
+            out << indent + QStringLiteral("> ") + body.mid(bodyIndent.size());
+        }
+        out << QString();
+        i = j - 1;
+    }
+    return out.join(QLatin1Char('\n'));
+}
+
 QStringList imageReferences(const QString& markdown)
 {
     QStringList out;

@@ -115,6 +115,10 @@ DocsLink resolveDocsLink(const DocsSite& site, const QString& fromPage, const QS
 // The anchor MkDocs gives a heading ("Set up: the CLI" -> "set-up-the-cli").
 QString headingAnchor(const QString& heading);
 
+// MkDocs Markdown made readable by a CommonMark renderer: admonitions ("!!! note \"Title\"" with an
+// indented body, "???" collapsibles) become quotes with a bold title; "[TOC]" markers go.
+QString prepareMarkdown(const QString& markdown);
+
 // The local images a Markdown text shows: ![alt](src) and <img src="…">, remote ones left out.
 QStringList imageReferences(const QString& markdown);
 

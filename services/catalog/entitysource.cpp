@@ -230,6 +230,29 @@ QList<int> diagnosticsOfFile(const Catalog& catalog, const QString& file)
     return out;
 }
 
+int documentEndLine(const QByteArray& text, int startLine)
+{
+    int line = 1;
+    qsizetype start = 0;
+    int last = 1;
+    while (start < text.size()) {
+        qsizetype end = text.indexOf('\n', start);
+        if (end < 0)
+            end = text.size();
+        if (line > startLine) {
+            const QByteArray content = text.mid(start, end - start);
+            const bool marker = (content.startsWith("---") || content.startsWith("..."))
+                && (content.size() == 3 || content[3] == ' ' || content[3] == '\t' || content[3] == '\r');
+            if (marker)
+                return std::max(startLine, line - 1);
+        }
+        last = line;
+        start = end + 1;
+        ++line;
+    }
+    return std::max(startLine, last);
+}
+
 QByteArray entityDocumentYaml(const Entity& entity)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(entity.document);

@@ -55,6 +55,10 @@ TextFile readTextFile(const QString& path, const QString& root, qint64 maxBytes 
 // catalog.diagnostics().
 QList<int> diagnosticsOfFile(const Catalog& catalog, const QString& file);
 
+// The last line of the YAML document that starts at startLine: the line before the next "---" (or
+// "...") line, or the file's last line.
+int documentEndLine(const QByteArray& text, int startLine);
+
 // The entity's document as a person would write it (YAML), for entities that have no file.
 QByteArray entityDocumentYaml(const Entity& entity);
 

@@ -2,4 +2,6 @@
 # The demo is read from the resources compiled into the executable (":/demo/…"), and the
 # command-line cases run the real flightdeck executable.
 target_link_libraries(tst_demoworkspace PRIVATE flightdeck_resources)
-add_dependencies(tst_demoworkspace flightdeck)
+if(TARGET flightdeck)
+    add_dependencies(tst_demoworkspace flightdeck)
+endif()

@@ -66,10 +66,10 @@ QList<Git::CommitInfo> historyOf(const QString& bare)
     return commits ? commits.value() : QList<Git::CommitInfo>();
 }
 
-QMap<QString, QString> headsIn(const QString& dataDir)
+QMap<QString, QString> headsIn(const QString& dataDir, const QStringList& repositories = kRepositories)
 {
     QMap<QString, QString> heads;
-    for (const QString& name : kRepositories)
+    for (const QString& name : repositories)
         heads.insert(name, mainOf(DemoWorkspace::remotePath(dataDir, name)));
     return heads;
 }
@@ -98,6 +98,25 @@ bool copyBundle(const QString& to)
             return false;
     }
     return true;
+}
+
+const QStringList kSmall
+    = { QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("delta"), QStringLiteral("gamma") };
+
+// A bundle of four tiny repositories, for what does not depend on the demo's content.
+bool makeSmallBundle(const QString& root)
+{
+    for (const QString& name : kSmall) {
+        const QString repo = root + QStringLiteral("/repos/") + name;
+        const QByteArray entity
+            = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + name.toUtf8()
+            + "\nspec:\n  type: service\n  lifecycle: production\n  owner: team-" + name.toUtf8() + "\n";
+        if (!writeAll(repo + QStringLiteral("/catalog-info.yaml"), entity)
+            || !writeAll(repo + QStringLiteral("/README.md"), "# " + name.toUtf8() + "\n")
+            || !writeAll(repo + QStringLiteral("/docs/index.md"), "About " + name.toUtf8() + ".\n"))
+            return false;
+    }
+    return writeAll(root + QStringLiteral("/README.md"), "A small bundle.\n");
 }
 
 Sources::RefreshResult refresh(const QList<CatalogSourceSpec>& sources, const QString& cacheDir)
@@ -164,21 +183,42 @@ class TestDemoWorkspace : public QObject
 private:
     QTemporaryDir m_dir;
     int m_counter = 0;
-    // The demo read through the real refresh path, built on first use.
+    // The demo built once and read through the real refresh path, on first use.
+    QString m_demoData;
     std::shared_ptr<Sources::RefreshResult> m_demo;
     QString m_demoCache;
 
     QString fresh(const QString& name) { return m_dir.filePath(QStringLiteral("%1-%2").arg(name).arg(++m_counter)); }
 
+    // A data folder holding the small bundle's demo, and the bundle's options.
+    QString smallDemo(DemoOptions& options)
+    {
+        options.bundle = fresh(QStringLiteral("bundle"));
+        if (!makeSmallBundle(options.bundle))
+            qFatal("cannot write the small bundle");
+        const QString data = fresh(QStringLiteral("data"));
+        const DemoResult built = DemoWorkspace::ensure(data, options);
+        if (!built.ok || built.committed != kSmall)
+            qFatal("the small demo could not be built: %s", qPrintable(built.error));
+        return data;
+    }
+
+    const QString& demoData()
+    {
+        if (m_demoData.isEmpty()) {
+            m_demoData = fresh(QStringLiteral("demo"));
+            const DemoResult built = DemoWorkspace::ensure(m_demoData);
+            if (!built.ok)
+                qFatal("the demo could not be built: %s", qPrintable(built.error));
+        }
+        return m_demoData;
+    }
+
     const Sources::RefreshResult& demo()
     {
         if (!m_demo) {
-            const QString data = fresh(QStringLiteral("data"));
-            const DemoResult built = DemoWorkspace::ensure(data);
-            if (!built.ok)
-                qFatal("the demo could not be built: %s", qPrintable(built.error));
             Catalog::Diagnostics problems;
-            const auto workspace = Workspace::Workspace::load(built.workspacePath, problems);
+            const auto workspace = Workspace::Workspace::load(DemoWorkspace::workspacePath(demoData()), problems);
             if (!workspace)
                 qFatal("the demo workspace does not load");
             m_demoCache = fresh(QStringLiteral("cache"));
@@ -258,8 +298,7 @@ private Q_SLOTS:
 
     void ensure_calledTwice_makesNoNewCommits()
     {
-        const QString data = fresh(QStringLiteral("data"));
-        QVERIFY(DemoWorkspace::ensure(data).ok);
+        const QString data = demoData();
         const QMap<QString, QString> before = headsIn(data);
         const QByteArray workspaceBefore = readAll(DemoWorkspace::workspacePath(data));
 
@@ -273,90 +312,87 @@ private Q_SLOTS:
 
     void ensure_versionBumpedSameFiles_resyncsWithoutCommits()
     {
-        const QString data = fresh(QStringLiteral("data"));
-        QVERIFY(DemoWorkspace::ensure(data).ok);
-        const QMap<QString, QString> before = headsIn(data);
+        DemoOptions options;
+        const QString data = smallDemo(options);
+        const QMap<QString, QString> before = headsIn(data, kSmall);
 
-        DemoOptions bumped;
-        bumped.version = DemoWorkspace::version() + QStringLiteral("-next");
+        options.version = DemoWorkspace::version(options.bundle) + QStringLiteral("-next");
         QStringList progress;
-        bumped.progress = [&progress](const QString& repository, int, int) { progress << repository; };
-        const DemoResult result = DemoWorkspace::ensure(data, bumped);
+        options.progress = [&progress](const QString& repository, int, int) { progress << repository; };
+        const DemoResult result = DemoWorkspace::ensure(data, options);
         QVERIFY2(result.ok, qPrintable(result.error));
         QVERIFY(result.changed);
         QVERIFY(result.committed.isEmpty());
-        QCOMPARE(headsIn(data), before);
-        QCOMPARE(progress, kRepositories + QStringList { QString() });
-        QCOMPARE(readAll(data + QStringLiteral("/demo/version")).trimmed(), bumped.version.toUtf8());
+        QCOMPARE(headsIn(data, kSmall), before);
+        QCOMPARE(progress, kSmall + QStringList { QString() });
+        QCOMPARE(readAll(data + QStringLiteral("/demo/version")).trimmed(), options.version.toUtf8());
     }
 
     void ensure_newerBundle_commitsOnTopOfHistory()
     {
-        const QString data = fresh(QStringLiteral("data"));
-        QVERIFY(DemoWorkspace::ensure(data).ok);
-        const QMap<QString, QString> before = headsIn(data);
+        DemoOptions options;
+        const QString data = smallDemo(options);
+        const QMap<QString, QString> before = headsIn(data, kSmall);
+        const QString oldVersion = DemoWorkspace::version(options.bundle);
 
-        const QString bundle = fresh(QStringLiteral("bundle"));
-        QVERIFY(copyBundle(bundle));
-        const QString readme = bundle + QStringLiteral("/repos/payments/README.md");
-        QVERIFY(writeAll(readme, readAll(readme) + "\nPayouts now run daily.\n"));
-        QVERIFY(writeAll(bundle + QStringLiteral("/repos/payments/CODEOWNERS"), "* @fernhollow/payments-core\n"));
-        QVERIFY(QFile::remove(bundle + QStringLiteral("/repos/payments/services/ledger-service/README.md")));
+        const QString beta = options.bundle + QStringLiteral("/repos/beta");
+        QVERIFY(writeAll(beta + QStringLiteral("/README.md"), "# beta\n\nNow with a changelog.\n"));
+        QVERIFY(writeAll(beta + QStringLiteral("/CHANGELOG.md"), "## 2.0\n"));
+        QVERIFY(QFile::remove(beta + QStringLiteral("/docs/index.md")));
+        const QString newVersion = DemoWorkspace::version(options.bundle);
+        QVERIFY(newVersion != oldVersion);
 
-        DemoOptions newer;
-        newer.bundle = bundle;
-        const DemoResult result = DemoWorkspace::ensure(data, newer);
+        const DemoResult result = DemoWorkspace::ensure(data, options);
         QVERIFY2(result.ok, qPrintable(result.error));
-        QCOMPARE(result.committed, QStringList { QStringLiteral("payments") });
-
-        const QList<Git::CommitInfo> history = historyOf(DemoWorkspace::remotePath(data, QStringLiteral("payments")));
+        QCOMPARE(result.committed, QStringList { QStringLiteral("beta") });
+        const QList<Git::CommitInfo> history = historyOf(DemoWorkspace::remotePath(data, QStringLiteral("beta")));
         QCOMPARE(history.size(), 2);
-        QCOMPARE(history.front().parents, QStringList { before.value(QStringLiteral("payments")) });
-        QVERIFY(history.front().summary.contains(DemoWorkspace::version(bundle)));
-        for (const QString& name : kRepositories)
-            if (name != QLatin1String("payments"))
+        QCOMPARE(history.front().parents, QStringList { before.value(QStringLiteral("beta")) });
+        QVERIFY(history.front().summary.contains(newVersion));
+        for (const QString& name : kSmall)
+            if (name != QLatin1String("beta"))
                 QCOMPARE(mainOf(DemoWorkspace::remotePath(data, name)), before.value(name));
 
         // A clone of the remote has exactly the new bundle's files.
         const QString clone = fresh(QStringLiteral("clone"));
         QVERIFY(Git::Repository::clone(
-            QUrl::fromLocalFile(DemoWorkspace::remotePath(data, QStringLiteral("payments"))).toString(), clone, {}));
-        QVERIFY(readAll(clone + QStringLiteral("/README.md")).endsWith("Payouts now run daily.\n"));
-        QVERIFY(QFile::exists(clone + QStringLiteral("/CODEOWNERS")));
-        QVERIFY(!QFile::exists(clone + QStringLiteral("/services/ledger-service/README.md")));
+            QUrl::fromLocalFile(DemoWorkspace::remotePath(data, QStringLiteral("beta"))).toString(), clone, {}));
+        QCOMPARE(readAll(clone + QStringLiteral("/README.md")), QByteArray("# beta\n\nNow with a changelog.\n"));
+        QVERIFY(QFile::exists(clone + QStringLiteral("/CHANGELOG.md")));
+        QVERIFY(!QFile::exists(clone + QStringLiteral("/docs/index.md")));
     }
 
     void ensure_remoteDeleted_rebuildsIt()
     {
-        const QString data = fresh(QStringLiteral("data"));
-        QVERIFY(DemoWorkspace::ensure(data).ok);
-        const QString bare = DemoWorkspace::remotePath(data, QStringLiteral("org"));
+        DemoOptions options;
+        const QString data = smallDemo(options);
+        const QString bare = DemoWorkspace::remotePath(data, QStringLiteral("alpha"));
         QVERIFY(QDir(bare).removeRecursively());
 
-        const DemoResult result = DemoWorkspace::ensure(data);
+        const DemoResult result = DemoWorkspace::ensure(data, options);
         QVERIFY2(result.ok, qPrintable(result.error));
-        QCOMPARE(result.committed, QStringList { QStringLiteral("org") });
+        QCOMPARE(result.committed, QStringList { QStringLiteral("alpha") });
         QCOMPARE(historyOf(bare).size(), 1);
     }
 
     void ensure_remoteDamaged_replacesIt()
     {
-        const QString data = fresh(QStringLiteral("data"));
-        QVERIFY(DemoWorkspace::ensure(data).ok);
-        const QString bare = DemoWorkspace::remotePath(data, QStringLiteral("booking"));
+        DemoOptions options;
+        const QString data = smallDemo(options);
+        const QString bare = DemoWorkspace::remotePath(data, QStringLiteral("gamma"));
         QVERIFY(QDir(bare).removeRecursively());
         QVERIFY(writeAll(bare + QStringLiteral("/junk.txt"), "not a repository\n"));
 
-        const DemoResult result = DemoWorkspace::ensure(data);
+        const DemoResult result = DemoWorkspace::ensure(data, options);
         QVERIFY2(result.ok, qPrintable(result.error));
-        QCOMPARE(result.committed, QStringList { QStringLiteral("booking") });
+        QCOMPARE(result.committed, QStringList { QStringLiteral("gamma") });
         QCOMPARE(historyOf(bare).size(), 1);
     }
 
     void ensure_newerDemo_keepsSourcesTheUserAdded()
     {
-        const QString data = fresh(QStringLiteral("data"));
-        QVERIFY(DemoWorkspace::ensure(data).ok);
+        DemoOptions options;
+        const QString data = smallDemo(options);
         const QString path = DemoWorkspace::workspacePath(data);
         Catalog::Diagnostics problems;
         auto workspace = Workspace::Workspace::load(path, problems);
@@ -368,31 +404,37 @@ private Q_SLOTS:
         QVERIFY(workspace->addSource(mine));
         QVERIFY(workspace->save());
 
-        DemoOptions bumped;
-        bumped.version = QStringLiteral("next");
-        QVERIFY(DemoWorkspace::ensure(data, bumped).ok);
+        options.version = QStringLiteral("next");
+        QVERIFY(DemoWorkspace::ensure(data, options).ok);
         workspace = Workspace::Workspace::load(path, problems);
         QVERIFY(workspace);
         QVERIFY(workspace->source(QStringLiteral("my-services")));
-        QCOMPARE(workspace->sources().size(), kRepositories.size() + 1);
+        QCOMPARE(workspace->sources().size(), kSmall.size() + 1);
     }
 
     void ensure_repositoryLeftTheBundle_dropsItsSource()
     {
-        const QString data = fresh(QStringLiteral("data"));
-        QVERIFY(DemoWorkspace::ensure(data).ok);
-        const QString bundle = fresh(QStringLiteral("bundle"));
-        QVERIFY(copyBundle(bundle));
-        QVERIFY(QDir(bundle + QStringLiteral("/repos/data-platform")).removeRecursively());
+        DemoOptions options;
+        const QString data = smallDemo(options);
+        QVERIFY(QDir(options.bundle + QStringLiteral("/repos/delta")).removeRecursively());
 
-        DemoOptions newer;
-        newer.bundle = bundle;
-        QVERIFY(DemoWorkspace::ensure(data, newer).ok);
+        QVERIFY(DemoWorkspace::ensure(data, options).ok);
         Catalog::Diagnostics problems;
         const auto workspace = Workspace::Workspace::load(DemoWorkspace::workspacePath(data), problems);
         QVERIFY(workspace);
-        QVERIFY(!workspace->source(QStringLiteral("data-platform")));
-        QCOMPARE(workspace->sources().size(), kRepositories.size() - 1);
+        QVERIFY(!workspace->source(QStringLiteral("delta")));
+        QCOMPARE(workspace->sources().size(), kSmall.size() - 1);
+    }
+
+    void ensure_emptyBundle_failsWithHint()
+    {
+        DemoOptions options;
+        options.bundle = fresh(QStringLiteral("empty"));
+        QVERIFY(QDir().mkpath(options.bundle));
+        const DemoResult result = DemoWorkspace::ensure(fresh(QStringLiteral("data")), options);
+        QVERIFY(!result.ok);
+        QVERIFY(result.error.contains(options.bundle));
+        QVERIFY(!result.hint.isEmpty());
     }
 
     void ensure_dataDirUnwritable_failsWithPathAndHint()
@@ -409,9 +451,11 @@ private Q_SLOTS:
 
     void ensure_cancelled_stopsAndFinishesNextTime()
     {
+        DemoOptions options;
+        options.bundle = fresh(QStringLiteral("bundle"));
+        QVERIFY(makeSmallBundle(options.bundle));
         const QString data = fresh(QStringLiteral("data"));
         std::atomic<bool> cancel { false };
-        DemoOptions options;
         options.cancel = &cancel;
         options.progress = [&cancel](const QString&, int done, int) {
             if (done == 2)
@@ -422,23 +466,29 @@ private Q_SLOTS:
         QVERIFY(stopped.error.contains(QLatin1String("cancelled")));
         QVERIFY(!QFile::exists(DemoWorkspace::workspacePath(data)));
 
-        const DemoResult finished = DemoWorkspace::ensure(data);
+        options.cancel = nullptr;
+        options.progress = nullptr;
+        const DemoResult finished = DemoWorkspace::ensure(data, options);
         QVERIFY2(finished.ok, qPrintable(finished.error));
-        QCOMPARE(finished.committed.size(), kRepositories.size() - 3); // three were built before the cancel
-        for (const QString& name : kRepositories)
+        QCOMPARE(finished.committed, QStringList { QStringLiteral("gamma") }); // the three before it were built
+        for (const QString& name : kSmall)
             QCOMPARE(historyOf(DemoWorkspace::remotePath(data, name)).size(), 1);
     }
 
     void ensure_concurrentCalls_buildOnce()
     {
+        DemoOptions options;
+        options.bundle = fresh(QStringLiteral("bundle"));
+        QVERIFY(makeSmallBundle(options.bundle));
         const QString data = fresh(QStringLiteral("data"));
-        QFuture<DemoResult> first = QtConcurrent::run([data] { return DemoWorkspace::ensure(data); });
-        QFuture<DemoResult> second = QtConcurrent::run([data] { return DemoWorkspace::ensure(data); });
+        QFuture<DemoResult> first = QtConcurrent::run([data, options] { return DemoWorkspace::ensure(data, options); });
+        QFuture<DemoResult> second
+            = QtConcurrent::run([data, options] { return DemoWorkspace::ensure(data, options); });
         QVERIFY(QTest::qWaitFor([&] { return first.isFinished() && second.isFinished(); }, 120000));
         QVERIFY(first.result().ok);
         QVERIFY(second.result().ok);
         QCOMPARE(int(first.result().changed) + int(second.result().changed), 1);
-        for (const QString& name : kRepositories)
+        for (const QString& name : kSmall)
             QCOMPARE(historyOf(DemoWorkspace::remotePath(data, name)).size(), 1);
     }
 

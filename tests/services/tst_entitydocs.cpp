@@ -569,6 +569,45 @@ private Q_SLOTS:
         QCOMPARE(isPathInside(root, path), inside);
     }
 
+    void prepareMarkdown_admonitionsBecomeQuotes_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("typed") << "Intro\n!!! note\n    Body one\n\n    Body two\nAfter\n"
+                               << "Intro\n\n> **Note**\n>\n> Body one\n>\n> Body two\n\nAfter\n";
+        QTest::addRow("titled") << "??? warning \"Mind the gap\"\n    Careful.\n"
+                                << "> **Mind the gap**\n>\n> Careful.\n\n";
+        QTest::addRow("no title") << "!!! tip \"\"\n    Quiet.\n" << "> Quiet.\n\n";
+        QTest::addRow("in code") << "```\n!!! note\n    kept\n```\n" << "```\n!!! note\n    kept\n```\n";
+        QTest::addRow("toc") << "[TOC]\n# A\n" << "# A\n";
+    }
+    void prepareMarkdown_admonitionsBecomeQuotes()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, expected);
+        QCOMPARE(prepareMarkdown(input), expected);
+    }
+
+    void documentEndLine_stopsBeforeTheNextDocument_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("start");
+        QTest::addColumn<int>("end");
+        const QByteArray two = "a: 1\nb: 2\n---\nc: 3\n...\n---\nd: 4\n";
+        QTest::addRow("first") << two << 1 << 2;
+        QTest::addRow("second") << two << 4 << 4;
+        QTest::addRow("last") << two << 7 << 7;
+        QTest::addRow("marker with comment") << QByteArray("a: 1\n--- # next\nb: 2") << 1 << 1;
+        QTest::addRow("not a marker") << QByteArray("a: 1\n----\nb: 2") << 1 << 3;
+    }
+    void documentEndLine_stopsBeforeTheNextDocument()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(int, start);
+        QFETCH(int, end);
+        QCOMPARE(documentEndLine(text, start), end);
+    }
+
     void diagnosticsOfFile_areSortedByLine()
     {
         const QString file = dataDir() + QStringLiteral("/components/inventory/catalog-info.yaml");

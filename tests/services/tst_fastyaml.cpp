@@ -577,6 +577,19 @@ private Q_SLOTS:
         QCOMPARE(docs[3].index, 3);
     }
 
+    void stream_invalidByte_costsOnlyItsDocument()
+    {
+        // Each range is read on its own, so a byte libyaml rejects no longer takes the documents
+        // before it down (one parser over the stream decodes up to 16 KB ahead and fails early).
+        const auto docs = parseYamlStream(QByteArray("a: 1\n---\nb: \xFF\n---\nc: 3\n"));
+        QCOMPARE(docs.size(), size_t(3));
+        QVERIFY(!docs[0].error);
+        QVERIFY(docs[1].error);
+        QCOMPARE(docs[1].error->position.line, 3);
+        QVERIFY(!docs[2].error);
+        QCOMPARE(docs[2].document.toJson(docs[2].document.root()), QByteArray("{\"c\":3}"));
+    }
+
     void stream_directive_belongsToTheNextDocument()
     {
         const QByteArray yaml("a: 1\n%YAML 1.2\n---\nb: 2\n---\nc: 3\n");

@@ -284,7 +284,7 @@ int RelationsTab::edgeCount() const
 
 bool RelationsTab::isLayingOut() const
 {
-    return m_watcher->isRunning();
+    return m_pending;
 }
 
 void RelationsTab::showEvent(QShowEvent* event)
@@ -298,6 +298,7 @@ void RelationsTab::relayout()
 {
     ++m_generation;
     m_watcher->future().cancel();
+    m_pending = false;
     // Hidden tabs (the page shows another one) compute nothing until they are shown.
     m_dirty = !isVisible();
     if (m_dirty)
@@ -318,6 +319,7 @@ void RelationsTab::relayout()
     if (!m_hasGraph)
         m_view->setBusyText(tr("Laying out…"));
     m_busyDelay->start();
+    m_pending = true;
     m_watcher->setFuture(QtConcurrent::run(
         [](QPromise<std::shared_ptr<Result>>& promise, CatalogPtr catalog, RelationGraphQuery q, QFont font,
            quint64 generation) {
@@ -348,6 +350,7 @@ void RelationsTab::showResult()
     if (!result || result->generation != m_generation)
         return; // a newer request is on its way
     m_busyDelay->stop();
+    m_pending = false;
     m_hasGraph = true;
     m_shownQuery = result->query;
     const int missing = result->missing;

@@ -45,7 +45,7 @@ public:
     RelationGraphView* graphView() const { return m_view; }
     int nodeCount() const;             // of the graph shown; -1 while none
     int edgeCount() const;
-    bool isLayingOut() const;
+    bool isLayingOut() const; // a layout was asked for and is not shown yet
 
 Q_SIGNALS:
     void graphShown(int nodes, int edges); // a layout result was shown
@@ -69,6 +69,7 @@ private:
     QTimer* m_busyDelay = nullptr;
     QString m_progressText;
     bool m_hasGraph = false;
+    bool m_pending = false; // a layout was asked for and not shown yet
 
     QComboBox* m_depth = nullptr;
     QComboBox* m_direction = nullptr;

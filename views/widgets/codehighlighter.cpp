@@ -14,7 +14,7 @@ bool isNumberLike(QStringView s)
     static const QRegularExpression re(
         QStringLiteral("^[-+]?(\\d[\\d_]*(\\.\\d*)?([eE][-+]?\\d+)?|\\.\\d+([eE][-+]?\\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|"
                        "\\.inf|\\.Inf|\\.INF|\\.nan|\\.NaN|\\.NAN)$"));
-    return re.matchView(s).hasMatch();
+    return re.match(s.toString()).hasMatch();
 }
 
 bool isYamlConstant(QStringView s)

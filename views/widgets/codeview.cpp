@@ -136,11 +136,16 @@ void CodeView::goToLine(int line)
     m_targetLine = line;
     QTextCursor cursor(document()->findBlockByNumber(line - 1));
     setTextCursor(cursor);
-    // Without wrapping the vertical scroll bar counts lines: keep a little context above.
-    verticalScrollBar()->setValue(std::max(0, line - 1 - 3));
-    horizontalScrollBar()->setValue(0);
+    scrollToLine(line);
     updateExtraSelections();
     m_gutter->update();
+}
+
+void CodeView::scrollToLine(int line, int context)
+{
+    // Without wrapping the vertical scroll bar counts lines.
+    verticalScrollBar()->setValue(std::max(0, line - 1 - context));
+    horizontalScrollBar()->setValue(0);
 }
 
 int CodeView::firstVisibleLine() const { return firstVisibleBlock().blockNumber() + 1; }

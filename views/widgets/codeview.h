@@ -43,6 +43,8 @@ public:
 
     // Scrolls so that the line is near the top, moves the cursor there and highlights the line.
     void goToLine(int line);
+    // Scrolls so that the line is the first visible after `context` lines, marking nothing.
+    void scrollToLine(int line, int context = 3);
     int targetLine() const { return m_targetLine; }
     int cursorLine() const { return textCursor().blockNumber() + 1; }
     int firstVisibleLine() const;

@@ -60,79 +60,95 @@ QString truncated(const QString& text, qsizetype length)
 
 } // namespace
 
+void measureGraphNode(GraphSceneNode& node, const GraphNodeMetrics& m)
+{
+    const QFontMetricsF nameMetrics(m.nameFont), subtitleMetrics(m.subtitleFont);
+    const qreal textMax = m.maxWidth - m.textLeft() - m.padding;
+    const qreal nameWidth = nameMetrics.horizontalAdvance(node.name);
+    const qreal subtitleWidth = subtitleMetrics.horizontalAdvance(node.subtitle);
+    if (nameWidth > textMax)
+        node.name = nameMetrics.elidedText(node.name, Qt::ElideMiddle, textMax);
+    if (subtitleWidth > textMax)
+        node.subtitle = subtitleMetrics.elidedText(node.subtitle, Qt::ElideRight, textMax);
+    const qreal width = std::clamp(m.textLeft() + std::max(nameWidth, subtitleWidth) + m.padding, m.minWidth, m.maxWidth);
+    node.rect = QRectF(0, 0, std::ceil(width), m.height);
+}
+
 GraphScene buildGraphScene(const Catalog::Catalog& catalog, const RelationGraph& graph, const QFont& font,
                            const std::function<bool()>& cancelled)
 {
     QElapsedTimer timer;
     timer.start();
     GraphScene scene;
-    const GraphNodeMetrics m(font);
-    const QFontMetricsF nameMetrics(m.nameFont), subtitleMetrics(m.subtitleFont);
-    const qreal textMax = m.maxWidth - m.textLeft() - m.padding;
-
-    // Texts and sizes.
-    QList<QSizeF> sizes;
-    sizes.reserve(graph.nodes.size());
+    const GraphNodeMetrics metrics(font);
     scene.nodes.reserve(graph.nodes.size());
     for (const RelationGraphNode& n : graph.nodes) {
         GraphSceneNode node;
         node.key = n.key;
         node.distance = n.distance;
         node.missing = n.isMissing();
-        QString name, subtitle;
         if (n.isMissing()) {
             node.kind = kindOfKey(n.key);
-            name = Models::nameOfRef(n.key);
-            subtitle = QObject::tr("%1 · not in the catalog").arg(node.kind);
+            node.name = Models::nameOfRef(n.key);
+            node.subtitle = QObject::tr("%1 · not in the catalog").arg(node.kind);
             node.toolTip = QObject::tr("<b>%1</b><br>Not in the catalog: a relation names it, but no source defines it.")
                                .arg(n.key.toHtmlEscaped());
         } else {
             const Entity& e = catalog.entity(n.entity);
             node.kind = e.ref.kind;
-            name = e.title.isEmpty() ? Models::nameOfRef(e.key) : e.title;
-            subtitle = e.type.isEmpty() ? e.ref.kind : e.ref.kind + QStringLiteral(" · ") + e.type;
+            node.name = e.title.isEmpty() ? Models::nameOfRef(e.key) : e.title;
+            node.subtitle = e.type.isEmpty() ? e.ref.kind : e.ref.kind + QStringLiteral(" · ") + e.type;
             QString tip = QStringLiteral("<b>%1</b><br>%2").arg(e.displayName().toHtmlEscaped(), e.key.toHtmlEscaped());
             if (!e.description.isEmpty())
                 tip += QStringLiteral("<br>") + truncated(e.description, 240).toHtmlEscaped();
             node.toolTip = tip;
         }
-        const qreal nameWidth = nameMetrics.horizontalAdvance(name);
-        const qreal subtitleWidth = subtitleMetrics.horizontalAdvance(subtitle);
-        node.name = nameWidth > textMax ? nameMetrics.elidedText(name, Qt::ElideMiddle, textMax) : name;
-        node.subtitle = subtitleWidth > textMax ? subtitleMetrics.elidedText(subtitle, Qt::ElideRight, textMax) : subtitle;
-        const qreal width = std::clamp(m.textLeft() + std::max(nameWidth, subtitleWidth) + m.padding, m.minWidth, m.maxWidth);
-        sizes.push_back(QSizeF(std::ceil(width), m.height));
+        measureGraphNode(node, metrics);
         scene.nodes.push_back(std::move(node));
     }
     if (graph.center >= 0 && graph.center < scene.nodes.size())
         scene.nodes[graph.center].center = true;
     scene.center = graph.center;
+    scene.edges.reserve(graph.edges.size());
+    for (const RelationGraphEdge& e : graph.edges) {
+        GraphSceneEdge edge;
+        edge.from = e.from;
+        edge.to = e.to;
+        edge.label = relationTypeName(e.type);
+        scene.edges.push_back(std::move(edge));
+    }
+    if (!layoutGraphScene(scene, cancelled))
+        scene.cancelled = true;
+    scene.layoutMs = timer.elapsed();
+    return scene;
+}
 
+bool layoutGraphScene(GraphScene& scene, const std::function<bool()>& cancelled)
+{
+    QList<QSizeF> sizes;
+    sizes.reserve(scene.nodes.size());
+    for (const GraphSceneNode& n : std::as_const(scene.nodes))
+        sizes.push_back(n.rect.size());
     QList<LayoutEdge> edges;
-    edges.reserve(graph.edges.size());
-    for (const RelationGraphEdge& e : graph.edges)
+    edges.reserve(scene.edges.size());
+    for (const GraphSceneEdge& e : std::as_const(scene.edges))
         edges.push_back({e.from, e.to});
     LayoutOptions options;
+    options.rankSpacing = 64;
+    options.nodeSpacing = 16;
     options.cancelled = cancelled;
     const GraphLayout layout = layoutGraph(sizes, edges, options);
-    if (layout.cancelled) {
-        scene.cancelled = true;
-        return scene;
-    }
+    if (layout.cancelled)
+        return false;
     for (qsizetype i = 0; i < scene.nodes.size(); ++i)
         scene.nodes[i].rect = layout.nodes[i];
 
     // Paths: straight runs within a layer's column, curves with horizontal tangents across the
     // gaps, so edges leave and enter nodes level and never cut through a node.
-    scene.edges.reserve(graph.edges.size());
-    scene.edgesOfNode.resize(scene.nodes.size());
-    for (qsizetype i = 0; i < graph.edges.size(); ++i) {
-        const RelationGraphEdge& e = graph.edges[i];
+    scene.edgesOfNode = QList<QList<int>>(scene.nodes.size());
+    for (qsizetype i = 0; i < scene.edges.size(); ++i) {
+        GraphSceneEdge& edge = scene.edges[i];
         const EdgeRoute& route = layout.edges[i];
-        GraphSceneEdge edge;
-        edge.from = e.from;
-        edge.to = e.to;
-        edge.label = relationTypeName(e.type);
         edge.labelPos = route.labelPos;
         edge.polyline = QPolygonF(route.points);
         const QList<QPointF>& p = route.points;
@@ -163,26 +179,24 @@ GraphScene buildGraphScene(const Catalog::Catalog& catalog, const RelationGraph&
             const qreal len = std::hypot(d.x(), d.y());
             edge.arrowDirection = len > 0 ? d / len : QPointF(1, 0);
         }
-        scene.edgesOfNode[e.from].push_back(int(i));
-        if (e.to != e.from)
-            scene.edgesOfNode[e.to].push_back(int(i));
-        scene.edges.push_back(std::move(edge));
+        if (edge.from >= 0 && edge.from < scene.nodes.size())
+            scene.edgesOfNode[edge.from].push_back(int(i));
+        if (edge.to != edge.from && edge.to >= 0 && edge.to < scene.nodes.size())
+            scene.edgesOfNode[edge.to].push_back(int(i));
     }
+    scene.readingOrder.clear();
     scene.readingOrder.reserve(scene.nodes.size());
     for (qsizetype i = 0; i < scene.nodes.size(); ++i)
         scene.readingOrder.push_back(int(i));
     std::sort(scene.readingOrder.begin(), scene.readingOrder.end(), [&](int a, int b) {
-        const QRectF& ra = scene.nodes[a].rect;
-        const QRectF& rb = scene.nodes[b].rect;
         if (layout.layers[a] != layout.layers[b])
             return layout.layers[a] < layout.layers[b];
-        return ra.top() < rb.top();
+        return scene.nodes[a].rect.top() < scene.nodes[b].rect.top();
     });
     scene.bounds = layout.bounds;
     scene.layers = layout.layerCount;
     scene.crossings = layout.crossings;
-    scene.layoutMs = timer.elapsed();
-    return scene;
+    return true;
 }
 
 } // namespace Flightdeck::Views

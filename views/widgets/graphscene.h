@@ -80,4 +80,11 @@ struct GraphNodeMetrics
 GraphScene buildGraphScene(const Catalog::Catalog& catalog, const Catalog::RelationGraph& graph, const QFont& font,
                            const std::function<bool()>& cancelled = {});
 
+// The steps of buildGraphScene, for graphs that do not come from a catalog: elides the node's
+// texts and sets its size (rect at the origin)...
+void measureGraphNode(GraphSceneNode& node, const GraphNodeMetrics& metrics);
+// ...then lays out the nodes (with their sizes) and edges (from, to, label), fills in positions
+// and paths. Returns false when cancelled.
+bool layoutGraphScene(GraphScene& scene, const std::function<bool()>& cancelled = {});
+
 } // namespace Flightdeck::Views

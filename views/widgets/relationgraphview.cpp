@@ -730,15 +730,31 @@ void RelationGraphView::paintLabels(QPainter& p, const QRectF& visible, const QL
         if (labelled.size() > maxLabels)
             labelled.clear();
     }
+    if (labelled.isEmpty() && highlighted.isEmpty())
+        return;
+    // Labels keep their size on screen, so they stay readable when zoomed out.
+    p.save();
+    p.resetTransform();
     p.setFont(m_metrics->subtitleFont);
     const QFontMetricsF fm(m_metrics->subtitleFont);
+    QList<QRectF> placed;
     const auto draw = [&](int i, bool strong) {
         const GraphSceneEdge& e = m_scene->edges[i];
         auto w = m_labelWidths.constFind(e.label);
         if (w == m_labelWidths.constEnd())
             w = m_labelWidths.insert(e.label, fm.horizontalAdvance(e.label));
-        const QRectF box(e.labelPos.x() - *w / 2 - 5, e.labelPos.y() - fm.height() / 2 - 1, *w + 10, fm.height() + 2);
-        p.setPen(strong ? QPen(m_colors.edgeHighlight, 1) : Qt::NoPen);
+        const QPointF at = mapFromScene(e.labelPos);
+        QRectF box(at.x() - *w / 2 - 6, at.y() - fm.height() / 2 - 1, *w + 12, fm.height() + 2);
+        // Labels of edges that share a gap would cover each other: nudge them apart a little.
+        for (int attempt = 0; attempt < 6; ++attempt) {
+            const auto clash = std::find_if(placed.cbegin(), placed.cend(), [&](const QRectF& r) { return r.intersects(box); });
+            if (clash == placed.cend())
+                break;
+            const qreal step = box.height() + 1;
+            box.moveTop(box.center().y() <= clash->center().y() ? clash->top() - step : clash->bottom() + 1);
+        }
+        placed.push_back(box);
+        p.setPen(strong ? QPen(m_colors.edgeHighlight, 1) : QPen(m_colors.edgeDimmed, 1));
         p.setBrush(m_colors.labelBackground);
         p.drawRoundedRect(box, box.height() / 2, box.height() / 2);
         p.setPen(strong ? m_colors.text : m_colors.muted);
@@ -747,7 +763,9 @@ void RelationGraphView::paintLabels(QPainter& p, const QRectF& visible, const QL
     for (const int i : std::as_const(labelled))
         draw(i, false);
     for (const int i : highlighted)
-        draw(i, true);
+        if (visible.contains(m_scene->edges[i].labelPos))
+            draw(i, true);
+    p.restore();
 }
 
 void RelationGraphView::paintNode(QPainter& p, int index, Detail detail, bool dimmed)
