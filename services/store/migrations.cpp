@@ -33,6 +33,12 @@ const QList<Migration>& schemaMigrations()
                 // (the first); a restart must not change it.
                 QStringLiteral("ALTER TABLE catalog_file ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0"),
             } },
+        { 3, QStringLiteral("catalog file order index"),
+            {
+                // A restart reads the files in discovery order; without this index SQLite sorts the
+                // blobs themselves in a temporary B-tree that spills to disk.
+                QStringLiteral("CREATE INDEX catalog_file_order ON catalog_file (source_id, ordinal, file)"),
+            } },
     };
     return migrations;
 }
