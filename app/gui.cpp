@@ -18,6 +18,8 @@
 #include "workspace/demoworkspace.h"
 #include "workspace/workspace.h"
 
+#include "core/workers.h"
+
 #include <QApplication>
 #include <QPalette>
 #include <QStyle>
@@ -149,7 +151,7 @@ std::optional<Workspace::Workspace> resolveWorkspace(const Options& options, QSt
         QFutureWatcher<Workspace::DemoResult> watcher;
         QEventLoop loop;
         QObject::connect(&watcher, &QFutureWatcher<Workspace::DemoResult>::finished, &loop, &QEventLoop::quit);
-        watcher.setFuture(QtConcurrent::run([] { return Workspace::DemoWorkspace::ensure(); }));
+        watcher.setFuture(QtConcurrent::run(workers(), [] { return Workspace::DemoWorkspace::ensure(); }));
         loop.exec();
         const Workspace::DemoResult demo = watcher.result();
         if (!demo.ok) {

@@ -15,6 +15,7 @@
 #include "settingspage.h"
 
 #include "catalog/catalogservice.h"
+#include "core/workers.h"
 #include "catalogtablemodel.h"
 #include "secrets/memorysecretstore.h"
 #include "workspace/workspace.h"
@@ -29,6 +30,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>
@@ -179,15 +181,18 @@ int main(int argc, char** argv)
         const double worst = stall.stop();
         out << "refresh of " << n << " entities: " << t.elapsed() << " ms; longest UI stall " << QString::number(worst, 'f', 1)
             << " ms   (target <= 50 ms)" << (ok ? "" : "  [not reached]") << "\n";
-        // Let the store save finish before the next measurements.
-        QTest::qWait(3000);
+        // Let the background work (store save, search index, column orders) finish before the
+        // next measurements.
+        QTest::qWait(500);
+        workers()->waitForDone();
+        QTest::qWait(200);
 
         // 2. Keystrokes into the search field, to a filtered and painted table.
         QLineEdit* search = app.catalog->searchField();
         QTableView* table = app.catalog->table();
         const QStringList queries {QStringLiteral("payments"), QStringLiteral("checkout"), QStringLiteral("ledgr db"),
                                    QStringLiteral("kind:api owner:platform"), QStringLiteral("gateway"), QStringLiteral("s")};
-        std::vector<double> times;
+        std::vector<double> times, filterTimes; // filterTimes: the same, before painting
         for (int round = 0; round < 3; ++round)
             for (const QString& q : queries) {
                 search->clear();
@@ -196,16 +201,21 @@ int main(int argc, char** argv)
                     QElapsedTimer k;
                     k.start();
                     QTest::keyClick(search, c.toLatin1());
+                    filterTimes.push_back(double(k.nsecsElapsed()) / 1e6);
                     table->viewport()->repaint();
                     times.push_back(double(k.nsecsElapsed()) / 1e6);
                 }
             }
         std::sort(times.begin(), times.end());
-        const auto pct = [&](double p) { return times[std::min(times.size() - 1, size_t(p * double(times.size())))]; };
+        std::sort(filterTimes.begin(), filterTimes.end());
+        const auto pctOf = [](const std::vector<double>& v, double p) { return v[std::min(v.size() - 1, size_t(p * double(v.size())))]; };
+        const auto pct = [&](double p) { return pctOf(times, p); };
         out << "keystroke to filtered, painted table over " << times.size() << " keystrokes: p50 "
             << QString::number(pct(0.5), 'f', 2) << " ms, p90 " << QString::number(pct(0.9), 'f', 2) << " ms, p99 "
             << QString::number(pct(0.99), 'f', 2) << " ms, max " << QString::number(times.back(), 'f', 2)
             << " ms   (target <= 16 ms)\n";
+        out << "  of which search, facets and model (before painting): p50 " << QString::number(pctOf(filterTimes, 0.5), 'f', 2)
+            << " ms, p99 " << QString::number(pctOf(filterTimes, 0.99), 'f', 2) << " ms\n";
         // 3. Sorting the whole table by another column.
         QElapsedTimer s;
         s.start();

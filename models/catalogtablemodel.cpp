@@ -11,7 +11,7 @@ namespace Flightdeck::Models {
 CatalogTableModel::CatalogTableModel(QObject* parent)
     : QAbstractTableModel(parent)
     , m_catalog(Catalog::Catalog::empty())
-    , m_orders(ColumnCount)
+    , m_orders(std::make_shared<SortOrders>(m_catalog))
 {
 }
 
@@ -30,10 +30,10 @@ QString CatalogTableModel::columnName(int column)
     return {};
 }
 
-void CatalogTableModel::setCatalog(Catalog::CatalogPtr catalog)
+void CatalogTableModel::setCatalog(Catalog::CatalogPtr catalog, std::shared_ptr<SortOrders> orders)
 {
     m_catalog = catalog ? std::move(catalog) : Catalog::Catalog::empty();
-    m_orders.assign(ColumnCount, nullptr);
+    m_orders = orders && orders->catalog() == m_catalog ? std::move(orders) : std::make_shared<SortOrders>(m_catalog);
     QList<int> all;
     all.reserve(m_catalog->size());
     for (int i = 0; i < m_catalog->size(); ++i)
@@ -59,14 +59,29 @@ int CatalogTableModel::rowOf(int entity) const
     return it == m_rows.end() ? -1 : int(it - m_rows.begin());
 }
 
-QString CatalogTableModel::text(const Catalog::Entity& e, int column) const
+namespace {
+
+QString displayNameOf(const Catalog::Catalog& catalog, const QString& key)
+{
+    if (key.isEmpty())
+        return key;
+    // The related entity's title reads best; a ref that is not in the catalog shows as written.
+    const int i = catalog.indexOf(key);
+    if (i >= 0)
+        return catalog.entity(i).displayName();
+    return shortRef(key);
+}
+
+} // namespace
+
+QString CatalogTableModel::text(const Catalog::Catalog& catalog, const Catalog::Entity& e, int column)
 {
     switch (column) {
     case Name: return e.displayName();
     case Kind: return e.ref.kind;
     case Type: return e.type;
-    case Owner: return displayNameOf(e.owner);
-    case System: return displayNameOf(e.system);
+    case Owner: return displayNameOf(catalog, e.owner);
+    case System: return displayNameOf(catalog, e.system);
     case Lifecycle: return e.lifecycle;
     case Tags: return e.tags.join(QStringLiteral(", "));
     case Description: return e.description;
@@ -74,41 +89,49 @@ QString CatalogTableModel::text(const Catalog::Entity& e, int column) const
     return {};
 }
 
-QString CatalogTableModel::displayNameOf(const QString& key) const
+SortOrders::SortOrders(Catalog::CatalogPtr catalog)
+    : m_catalog(catalog ? std::move(catalog) : Catalog::Catalog::empty())
 {
-    if (key.isEmpty())
-        return key;
-    // The related entity's title reads best; a ref that is not in the catalog shows as written.
-    const int i = m_catalog->indexOf(key);
-    if (i >= 0)
-        return m_catalog->entity(i).displayName();
-    return shortRef(key);
 }
 
-const std::vector<int>& CatalogTableModel::orderFor(int column)
+bool SortOrders::has(int column) const
 {
-    auto& slot = m_orders[size_t(column)];
-    if (!slot) {
-        // Computed once per snapshot and column: every later sort of any subset is a linear pass.
-        const qsizetype n = m_catalog->size();
-        std::vector<QString> keys(static_cast<size_t>(n));
+    std::lock_guard lock(m_mutex);
+    return column >= 0 && column < Columns && m_orders[size_t(column)] != nullptr;
+}
+
+SortOrders::Order SortOrders::order(int column)
+{
+    if (column < 0 || column >= Columns)
+        return {};
+    std::call_once(m_once[size_t(column)], [&] {
+        // Keys compared as UTF-8 bytes (code point order, the same as UTF-16 order outside the
+        // surrogates): a memcmp per comparison, several times faster than comparing QStrings.
+        const Catalog::Catalog& c = *m_catalog;
+        const qsizetype n = c.size();
+        std::vector<std::string> keys(static_cast<size_t>(n));
         for (qsizetype i = 0; i < n; ++i)
-            keys[size_t(i)] = text(m_catalog->entity(int(i)), column).toLower();
+            keys[size_t(i)] = CatalogTableModel::text(c, c.entity(int(i)), column).toLower().toStdString();
         auto order = std::make_shared<std::vector<int>>(static_cast<size_t>(n));
         for (qsizetype i = 0; i < n; ++i)
             (*order)[size_t(i)] = int(i);
-        std::stable_sort(order->begin(), order->end(), [&](int a, int b) {
-            const QString& ka = keys[size_t(a)];
-            const QString& kb = keys[size_t(b)];
-            // Empty values last, whatever the direction reads first.
-            if (ka.isEmpty() != kb.isEmpty())
-                return kb.isEmpty();
-            const int c = ka.compare(kb);
-            return c != 0 ? c < 0 : m_catalog->entity(a).key < m_catalog->entity(b).key;
+        std::sort(order->begin(), order->end(), [&](int a, int b) {
+            const std::string& ka = keys[size_t(a)];
+            const std::string& kb = keys[size_t(b)];
+            // Empty values last, whatever the direction reads first; ties by ref, then index.
+            if (ka.empty() != kb.empty())
+                return kb.empty();
+            if (const int r = ka.compare(kb); r != 0)
+                return r < 0;
+            if (const int r = c.entity(a).key.compare(c.entity(b).key); r != 0)
+                return r < 0;
+            return a < b;
         });
-        slot = std::move(order);
-    }
-    return *slot;
+        std::lock_guard lock(m_mutex);
+        m_orders[size_t(column)] = std::move(order);
+    });
+    std::lock_guard lock(m_mutex);
+    return m_orders[size_t(column)];
 }
 
 void CatalogTableModel::applySort()
@@ -117,14 +140,14 @@ void CatalogTableModel::applySort()
         m_rows = m_ranked;
         return;
     }
-    const std::vector<int>& order = orderFor(m_sortColumn);
+    const SortOrders::Order order = m_orders->order(m_sortColumn);
     std::vector<char> member(size_t(m_catalog->size()), 0);
     for (int e : m_ranked)
         if (e >= 0 && e < int(member.size()))
             member[size_t(e)] = 1;
     m_rows.clear();
     m_rows.reserve(m_ranked.size());
-    for (int e : order)
+    for (int e : *order)
         if (member[size_t(e)])
             m_rows.push_back(e);
     if (m_sortOrder == Qt::DescendingOrder)

@@ -8,6 +8,8 @@
 
 #include <QHash>
 
+#include <memory>
+
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -16,6 +18,7 @@ class QVBoxLayout;
 
 namespace Flightdeck::Models {
 class CatalogTableModel;
+class SortOrders;
 class FacetModel;
 }
 
@@ -50,6 +53,7 @@ public Q_SLOTS:
 
 private:
     void setCatalog(const Catalog::CatalogPtr& catalog);
+    void showCatalog(const Catalog::CatalogPtr& catalog, std::shared_ptr<Models::SortOrders> orders);
     void openEntityAt(const QModelIndex& index);
     void showColumnMenu(const QPoint& pos);
     void updateSummary(int total);
@@ -65,6 +69,7 @@ private:
     QList<FacetSection*> m_sections;
     bool m_pending = false;     // a filter is waiting for the search index
     bool m_applying = false;
+    int m_catalogGeneration = 0; // drops a sorted snapshot that a newer one overtook
 };
 
 } // namespace Flightdeck::Views

@@ -3,6 +3,8 @@
 
 #include "icons.h"
 
+#include "core/workers.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -93,7 +95,7 @@ void FilePage::open(const QString& argument)
             m_text->centerCursor();
         }
     });
-    watcher->setFuture(QtConcurrent::run([path] {
+    watcher->setFuture(QtConcurrent::run(workers(), [path] {
         FileText out;
         QFile f(path);
         const QFileInfo info(path);

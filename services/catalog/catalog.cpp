@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "catalog.h"
 
+#include "core/workers.h"
+
 #include <QSet>
 #include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -101,7 +104,7 @@ std::shared_ptr<const Catalog> Catalog::build(BuildInput input)
     // The index and the relation graph read the same entities: build them side by side.
     QFuture<void> index;
     if (input.buildSearchIndex)
-        index = QtConcurrent::run([c] { c->searchIndex(); });
+        index = QtConcurrent::run(workers(), [c] { c->searchIndex(); });
     c->buildRelations();
     if (input.buildSearchIndex)
         index.waitForFinished();
@@ -160,7 +163,7 @@ void Catalog::buildRelations()
     if (parts == 1)
         resolve(chunks[0]);
     else
-        QtConcurrent::blockingMap(chunks, resolve);
+        QtConcurrent::blockingMap(workers(), chunks, resolve);
 
     // Number the dangling targets in entity order, one number per distinct key.
     QHash<QString, int> dangling;
@@ -376,6 +379,12 @@ QList<int> Catalog::ownedTransitively(int owner) const
                 out.push_back(e.target);
             }
     return out;
+}
+
+void retire(CatalogPtr snapshot)
+{
+    if (snapshot && snapshot->size() > 0)
+        workers()->start([s = std::move(snapshot)]() mutable { s.reset(); });
 }
 
 } // namespace Flightdeck::Catalog

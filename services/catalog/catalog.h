@@ -105,4 +105,9 @@ private:
 
 using CatalogPtr = std::shared_ptr<const Catalog>;
 
+// Drops a snapshot reference on a worker thread: freeing 100,000 entities takes tens of
+// milliseconds, which the UI thread must not spend. Holders on the UI thread hand the snapshot
+// they replace to retire(); whichever reference goes last then goes on a worker.
+void retire(CatalogPtr snapshot);
+
 } // namespace Flightdeck::Catalog

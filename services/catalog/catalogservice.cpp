@@ -5,6 +5,8 @@
 #include "store/catalogstore.h"
 #include "store/database.h"
 
+#include "core/workers.h"
+
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace Flightdeck::Catalog {
@@ -106,7 +108,7 @@ void CatalogService::open(const Workspace::Workspace& workspace, const QString& 
             if (m_catalog == shown)
                 Q_EMIT searchIndexReady(shown);
         });
-        const QFuture<void> index = QtConcurrent::run([shown] { shown->searchIndex(); });
+        const QFuture<void> index = QtConcurrent::run(workers(), [shown] { shown->searchIndex(); });
         indexWatcher->setFuture(index);
         m_background.push_back(index);
         if (refreshNow)
@@ -114,7 +116,7 @@ void CatalogService::open(const Workspace::Workspace& workspace, const QString& 
         else
             scheduleAutoRefresh();
     });
-    watcher->setFuture(QtConcurrent::run([database, specs]() {
+    watcher->setFuture(QtConcurrent::run(workers(), [database, specs]() {
         StoredSnapshot out;
         Catalog::BuildInput input;
         input.buildSearchIndex = false;
@@ -248,8 +250,9 @@ void CatalogService::scheduleAutoRefresh()
 
 void CatalogService::publish(CatalogPtr catalog)
 {
-    m_catalog = catalog ? std::move(catalog) : Catalog::empty();
+    CatalogPtr previous = std::exchange(m_catalog, catalog ? std::move(catalog) : Catalog::empty());
     Q_EMIT catalogChanged(m_catalog);
+    retire(std::move(previous));
 }
 
 void CatalogService::save(const QList<Sources::SourceLoad>& loads)
@@ -260,7 +263,7 @@ void CatalogService::save(const QList<Sources::SourceLoad>& loads)
     m_background.erase(std::remove_if(m_background.begin(), m_background.end(), [](const QFuture<void>& f) { return f.isFinished(); }),
                        m_background.end());
     const auto database = m_database;
-    m_background.push_back(QtConcurrent::run([database, loads] {
+    m_background.push_back(QtConcurrent::run(workers(), [database, loads] {
         Store::CatalogStore store(*database);
         for (const Sources::SourceLoad& load : loads) {
             if (!load.reachable || load.stale) {

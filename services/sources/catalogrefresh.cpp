@@ -6,6 +6,8 @@
 #include "gitmirror.h"
 #include "secrets/secretstore.h"
 
+#include "core/workers.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFutureWatcher>
@@ -116,7 +118,7 @@ SourceLoad loadBackstageEntities(const CatalogSourceSpec& spec, const BackstageR
         }
         return f;
     };
-    out.files = QtConcurrent::blockingMapped<QList<FileLoad>>(read.entities, convert);
+    out.files = QtConcurrent::blockingMapped<QList<FileLoad>>(workers(), read.entities, convert);
     out.reparsed = int(out.files.size());
     return out;
 }
@@ -223,7 +225,7 @@ void CatalogRefresh::readSource(const CatalogSourceSpec& spec, const QString& se
     switch (spec.type) {
     case CatalogSourceSpec::Type::File:
     case CatalogSourceSpec::Type::Directory:
-        watcher->setFuture(QtConcurrent::run([spec, local, previous, cancel, report]() mutable {
+        watcher->setFuture(QtConcurrent::run(workers(), [spec, local, previous, cancel, report]() mutable {
             local.previous = previous.get();
             return loadLocalSource(spec, local, cancel.get(), report);
         }));
@@ -240,7 +242,7 @@ void CatalogRefresh::readSource(const CatalogSourceSpec& spec, const QString& se
             QMetaObject::invokeMethod(this, [this, phase, done, total] { Q_EMIT progress(phase, done, total); },
                                       Qt::QueuedConnection);
         };
-        watcher->setFuture(QtConcurrent::run([spec, cacheRoot, remote, local, previous, cancel, report]() mutable {
+        watcher->setFuture(QtConcurrent::run(workers(), [spec, cacheRoot, remote, local, previous, cancel, report]() mutable {
             return loadGitSource(spec, cacheRoot, remote, local, previous.get(), cancel.get(), report);
         }));
         return;
@@ -262,7 +264,7 @@ void CatalogRefresh::readSource(const CatalogSourceSpec& spec, const QString& se
                 convert->deleteLater();
                 sourceDone(convert->result());
             });
-            convert->setFuture(QtConcurrent::run([spec, r, local] { return loadBackstageEntities(spec, r, local.load); }));
+            convert->setFuture(QtConcurrent::run(workers(), [spec, r, local] { return loadBackstageEntities(spec, r, local.load); }));
         });
         reader->start(spec, secret);
         return;
@@ -309,7 +311,7 @@ void CatalogRefresh::buildCatalog()
         m_running = false;
         Q_EMIT finished(r);
     });
-    watcher->setFuture(QtConcurrent::run([input = std::move(input)]() mutable { return Catalog::Catalog::build(std::move(input)); }));
+    watcher->setFuture(QtConcurrent::run(workers(), [input = std::move(input)]() mutable { return Catalog::Catalog::build(std::move(input)); }));
 }
 
 } // namespace Flightdeck::Sources

@@ -5,6 +5,8 @@
 #include "filescanner.h"
 #include "git/gitrepository.h"
 
+#include "core/workers.h"
+
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -40,7 +42,7 @@ void ConnectionTest::start(const CatalogSourceSpec& spec, const QString& secret,
     switch (spec.type) {
     case CatalogSourceSpec::Type::File:
     case CatalogSourceSpec::Type::Directory:
-        watcher->setFuture(QtConcurrent::run([spec, cancel] {
+        watcher->setFuture(QtConcurrent::run(workers(), [spec, cancel] {
             ConnectionTestResult r;
             const QFileInfo info(spec.path);
             if (!info.exists()) {
@@ -68,7 +70,7 @@ void ConnectionTest::start(const CatalogSourceSpec& spec, const QString& secret,
         options.timeouts.connectMs = timeoutMs;
         options.timeouts.idleMs = timeoutMs;
         options.cancel = cancel.get();
-        watcher->setFuture(QtConcurrent::run([spec, options, cancel] {
+        watcher->setFuture(QtConcurrent::run(workers(), [spec, options, cancel] {
             ConnectionTestResult r;
             const Git::Result<Git::RemoteInfo> info = Git::Repository::probe(spec.url, options);
             if (!info.ok()) {

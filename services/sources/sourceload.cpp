@@ -3,6 +3,8 @@
 
 #include "filescanner.h"
 
+#include "core/workers.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSet>
@@ -88,7 +90,7 @@ SourceLoad loadLocalTree(const CatalogSourceSpec& spec, const QString& root, con
             f.stamp.path = path;
             return f;
         };
-        QList<FileLoad> loads = QtConcurrent::blockingMapped<QList<FileLoad>>(batch, loadOne);
+        QList<FileLoad> loads = QtConcurrent::blockingMapped<QList<FileLoad>>(workers(), batch, loadOne);
         for (qsizetype i = 0; i < batch.size(); ++i) {
             FileLoad& f = loads[i];
             if (f.file.isEmpty())

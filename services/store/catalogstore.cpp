@@ -3,6 +3,8 @@
 
 #include "database.h"
 
+#include "core/workers.h"
+
 #include <QCryptographicHash>
 #include <QDataStream>
 #include <QHash>
@@ -203,7 +205,7 @@ QString CatalogStore::fingerprint(const Sources::CatalogSourceSpec& spec)
 bool CatalogStore::replaceSource(const SourceState& state, const QList<FileLoad>& files, QString* error)
 {
     // Encoding is the expensive part: do it in parallel before taking the write lock.
-    const QList<QByteArray> blobs = QtConcurrent::blockingMapped<QList<QByteArray>>(files, &CatalogStore::encode);
+    const QList<QByteArray> blobs = QtConcurrent::blockingMapped<QList<QByteArray>>(workers(), files, &CatalogStore::encode);
     QSqlDatabase db = writable(m_db, error);
     if (!db.isValid())
         return false;
@@ -228,7 +230,7 @@ bool CatalogStore::replaceSource(const SourceState& state, const QList<FileLoad>
 bool CatalogStore::updateSource(const SourceState& state, const QList<FileLoad>& changed, const QStringList& removedFiles,
                                 QString* error, const QStringList& order)
 {
-    const QList<QByteArray> blobs = QtConcurrent::blockingMapped<QList<QByteArray>>(changed, &CatalogStore::encode);
+    const QList<QByteArray> blobs = QtConcurrent::blockingMapped<QList<QByteArray>>(workers(), changed, &CatalogStore::encode);
     QSqlDatabase db = writable(m_db, error);
     if (!db.isValid())
         return false;
@@ -438,7 +440,7 @@ StoredCatalog CatalogStore::load() const
     const auto flush = [&]() {
         if (pending.empty())
             return;
-        batches.push_back(QtConcurrent::run([jobs = std::move(pending)]() mutable {
+        batches.push_back(QtConcurrent::run(workers(), [jobs = std::move(pending)]() mutable {
             for (Job& job : jobs) {
                 job.result = decode(job.blob, job.load);
                 job.blob = QByteArray();

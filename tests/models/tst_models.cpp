@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <thread>
+
 using namespace Flightdeck;
 
 class tst_Models : public QObject
@@ -75,6 +77,38 @@ private Q_SLOTS:
         model.setRows({checkout, ledger});
         QCOMPARE(model.entityAt(0), checkout);
         model.setCatalog(Catalog::Catalog::empty());
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    // SortOrders are computed on workers while the UI thread goes on: concurrent callers get the
+    // same order, and a model given them uses them as they are.
+    void sortOrders_concurrentCallersShareOneOrder()
+    {
+        auto orders = std::make_shared<Models::SortOrders>(m_catalog);
+        QVERIFY(!orders->has(Models::CatalogTableModel::Kind));
+        std::vector<Models::SortOrders::Order> a(Models::SortOrders::Columns), b(Models::SortOrders::Columns);
+        std::thread t1([&] { for (int c = 0; c < Models::SortOrders::Columns; ++c) a[size_t(c)] = orders->order(c); });
+        std::thread t2([&] { for (int c = Models::SortOrders::Columns - 1; c >= 0; --c) b[size_t(c)] = orders->order(c); });
+        t1.join();
+        t2.join();
+        for (int c = 0; c < Models::SortOrders::Columns; ++c) {
+            QVERIFY(orders->has(c));
+            QCOMPARE(a[size_t(c)], b[size_t(c)]); // the very same vector, computed once
+            QCOMPARE(int(a[size_t(c)]->size()), m_catalog->size());
+        }
+        QVERIFY(!orders->order(-1));
+        QVERIFY(!orders->order(Models::SortOrders::Columns));
+
+        Models::CatalogTableModel model;
+        model.setCatalog(m_catalog, orders);
+        QCOMPARE(model.sortOrders(), orders);
+        const auto kindOrder = orders->order(Models::CatalogTableModel::Kind);
+        model.sort(Models::CatalogTableModel::Kind, Qt::AscendingOrder);
+        for (int row = 0; row < model.rowCount(); ++row)
+            QCOMPARE(model.entityAt(row), (*kindOrder)[size_t(row)]);
+        // Orders of another snapshot are not used.
+        model.setCatalog(Catalog::Catalog::empty(), orders);
+        QVERIFY(model.sortOrders() != orders);
         QCOMPARE(model.rowCount(), 0);
     }
 

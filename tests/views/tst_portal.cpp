@@ -322,6 +322,61 @@ private Q_SLOTS:
         QVERIFY(!file.contains("s3cret-value"));
         QVERIFY(waitForIndexedCatalog());
     }
+    // Above a few thousand entities the page sorts a new snapshot on a worker and shows it in one
+    // step; the selection survives, and the other columns are sorted in the background.
+    void catalog_largeSnapshot_sortedOffTheUiThread()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const int n = 6000;
+        const auto writeCatalog = [&](int count) {
+            QByteArray yaml;
+            for (int i = count - 1; i >= 0; --i) // written in reverse: the table must sort
+                yaml += "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-"
+                    + QByteArray::number(i).rightJustified(5, '0') + "\nspec:\n  type: service\n  lifecycle: production\n  owner: team-"
+                    + QByteArray::number(i % 7) + "\n---\n";
+            return writeFile(dir.filePath(QStringLiteral("big/catalog-info.yaml")), yaml);
+        };
+        QVERIFY(writeCatalog(n));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("workspace.yaml")),
+                          "apiVersion: flightdeck.dev/v1\nkind: Workspace\nmetadata:\n  name: big\nspec:\n  catalog:\n    sources:\n"
+                          "      - name: big\n        type: directory\n        path: "
+                              + dir.filePath(QStringLiteral("big")).toUtf8() + "\n"));
+        Catalog::Diagnostics problems;
+        auto ws = Workspace::Workspace::load(dir.filePath(QStringLiteral("workspace.yaml")), problems);
+        QVERIFY(ws);
+        Secrets::MemorySecretStore secrets;
+        Navigator navigator;
+        Catalog::CatalogService service(&secrets);
+        AppContext context {&service, &secrets, &navigator};
+        CatalogPage page(context);
+        page.resize(1000, 600);
+        page.show();
+        service.open(*ws, dir.filePath(QStringLiteral("store.sqlite")));
+        QVERIFY(QTest::qWaitFor([&] { return page.shownCount() == n; }, 30000));
+        Models::CatalogTableModel* model = page.model();
+        QCOMPARE(model->index(0, Models::CatalogTableModel::Name).data().toString(), QStringLiteral("svc-00000"));
+        QCOMPARE(model->index(n - 1, Models::CatalogTableModel::Name).data().toString(), QStringLiteral("svc-05999"));
+        QCOMPARE(model->sortOrders()->catalog(), service.catalog());
+
+        // Select a row, grow the catalog, refresh: the bigger snapshot is shown sorted, and the
+        // selection is kept.
+        page.table()->selectRow(1234);
+        const QString selected = page.table()->currentIndex().data(Models::EntityKeyRole).toString();
+        QCOMPARE(selected, QStringLiteral("component:default/svc-01234"));
+        QVERIFY(writeCatalog(n + 500));
+        service.refresh();
+        QVERIFY(QTest::qWaitFor([&] { return page.shownCount() == n + 500; }, 30000));
+        QCOMPARE(model->index(n + 499, Models::CatalogTableModel::Name).data().toString(), QStringLiteral("svc-06499"));
+        QCOMPARE(page.table()->currentIndex().data(Models::EntityKeyRole).toString(), selected);
+        // The other columns get sorted in the background: sorting by owner is then a lookup. An
+        // owner that is not in the catalog shows as its short ref.
+        QVERIFY(QTest::qWaitFor([&] { return model->sortOrders()->has(Models::CatalogTableModel::Owner); }, 30000));
+        page.table()->sortByColumn(Models::CatalogTableModel::Owner, Qt::AscendingOrder);
+        QCOMPARE(model->index(0, Models::CatalogTableModel::Owner).data().toString(), QStringLiteral("group:team-0"));
+        QCOMPARE(model->index(n + 499, Models::CatalogTableModel::Owner).data().toString(), QStringLiteral("group:team-6"));
+        page.table()->sortByColumn(Models::CatalogTableModel::Name, Qt::AscendingOrder);
+    }
 };
 
 QTEST_MAIN(tst_Portal)

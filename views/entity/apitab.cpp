@@ -7,6 +7,8 @@
 #include "widgets/codeview.h"
 #include "widgets/codeviewparts.h"
 
+#include "core/workers.h"
+
 #include <QAction>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -470,7 +472,7 @@ void ApiTab::setEntity(const Catalog::CatalogPtr& catalog, int entity)
         showLoaded(watcher->result());
     });
     const Entity copy = catalog->entity(entity);
-    m_watcher->setFuture(QtConcurrent::run([copy]() {
+    m_watcher->setFuture(QtConcurrent::run(workers(), [copy]() {
         Loaded loaded;
         loaded.text = definitionOf(copy);
         if (loaded.text.ok)

@@ -7,6 +7,8 @@
 #include "sources/catalogrefresh.h"
 #include "widgets/codeviewparts.h"
 
+#include "core/workers.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QDesktopServices>
 #include <QDir>
@@ -548,7 +550,7 @@ void DocsTab::setEntity(const Catalog::CatalogPtr& catalog, int entity)
                 else if (!previousPage.isEmpty() && m_page.path == previousPage)
                     m_browser->verticalScrollBar()->setValue(previousScroll);
             });
-    m_siteWatcher->setFuture(QtConcurrent::run([catalog, owner, sources, cacheDir, argument, previousPage]() {
+    m_siteWatcher->setFuture(QtConcurrent::run(workers(), [catalog, owner, sources, cacheDir, argument, previousPage]() {
         SiteLoad load;
         load.file = locateEntityFile(*catalog, owner, sources, cacheDir);
         if (!load.file.hasFile()) {
@@ -701,7 +703,7 @@ void DocsTab::loadPage(const QString& path, const QString& fragment, bool record
                 showPage(watcher->result(), fragment, record);
             });
     const DocsSite site = m_site;
-    m_pageWatcher->setFuture(QtConcurrent::run([site, path]() { return readPage(site, path); }));
+    m_pageWatcher->setFuture(QtConcurrent::run(workers(), [site, path]() { return readPage(site, path); }));
 }
 
 void DocsTab::showPage(const PageLoad& load, const QString& fragment, bool record)

@@ -7,6 +7,8 @@
 #include "widgets/graphscene.h"
 #include "widgets/relationgraphview.h"
 
+#include "core/workers.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -320,7 +322,7 @@ void RelationsTab::relayout()
         m_view->setBusyText(tr("Laying out…"));
     m_busyDelay->start();
     m_pending = true;
-    m_watcher->setFuture(QtConcurrent::run(
+    m_watcher->setFuture(QtConcurrent::run(workers(), 
         [](QPromise<std::shared_ptr<Result>>& promise, CatalogPtr catalog, RelationGraphQuery q, QFont font,
            quint64 generation) {
             const RelationGraph graph = RelationGraph::build(*catalog, q);

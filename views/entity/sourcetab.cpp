@@ -8,6 +8,8 @@
 #include "widgets/codeview.h"
 #include "widgets/codeviewparts.h"
 
+#include "core/workers.h"
+
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QFileInfo>
@@ -303,7 +305,7 @@ void SourceTab::setEntity(const Catalog::CatalogPtr& catalog, int entity)
         m_loading = false;
         showLoaded(watcher->result());
     });
-    m_watcher->setFuture(QtConcurrent::run([catalog, entity, sources, cacheDir]() {
+    m_watcher->setFuture(QtConcurrent::run(workers(), [catalog, entity, sources, cacheDir]() {
         Loaded loaded;
         const Entity& e = catalog->entity(entity);
         loaded.file = locateEntityFile(*catalog, entity, sources, cacheDir);
