@@ -664,6 +664,43 @@ void RelationGraphView::paintEvent(QPaintEvent*)
     }
 }
 
+namespace {
+
+// The part of an edge's route that can show. A long edge crosses the whole graph, and the
+// rasterizer strokes a path in full before clipping: at 100 % zoom on a 5,000-node graph, stroking
+// every route that touches the screen takes seconds, the on-screen segments milliseconds. The
+// curves stay within the box of their end points (the control points share their x and y), so a
+// segment whose box misses the screen cannot show.
+QPainterPath visibleRoute(const GraphSceneEdge& e, const QRectF& visible)
+{
+    const QPolygonF& points = e.polyline;
+    if (e.from == e.to || points.size() < 2)
+        return e.path;
+    QPainterPath path;
+    bool open = false;
+    for (qsizetype k = 1; k < points.size(); ++k) {
+        const QPointF a = points[k - 1], b = points[k];
+        const QRectF box = QRectF(a, b).normalized().adjusted(-1, -1, 1, 1);
+        if (!box.intersects(visible)) {
+            open = false;
+            continue;
+        }
+        if (!open) {
+            path.moveTo(a);
+            open = true;
+        }
+        if (qFuzzyCompare(a.y(), b.y())) {
+            path.lineTo(b);
+        } else {
+            const qreal mx = (a.x() + b.x()) / 2;
+            path.cubicTo(QPointF(mx, a.y()), QPointF(mx, b.y()), b);
+        }
+    }
+    return path;
+}
+
+} // namespace
+
 void RelationGraphView::paintEdges(QPainter& p, const QRectF& visible, Detail detail)
 {
     const auto& edges = m_scene->edges;
@@ -703,8 +740,8 @@ void RelationGraphView::paintEdges(QPainter& p, const QRectF& visible, Detail de
             continue;
         p.setPen(pen);
         p.setBrush(Qt::NoBrush);
-        p.drawPath(e.path);
-        if (detail == Detail::Full)
+        p.drawPath(visibleRoute(e, visible));
+        if (detail == Detail::Full && visible.contains(e.arrowTip))
             drawArrow(e, normal);
     }
     QPen strong(m_colors.edgeHighlight, 2.2);
@@ -715,8 +752,9 @@ void RelationGraphView::paintEdges(QPainter& p, const QRectF& visible, Detail de
             continue;
         p.setPen(strong);
         p.setBrush(Qt::NoBrush);
-        p.drawPath(e.path);
-        drawArrow(e, m_colors.edgeHighlight);
+        p.drawPath(visibleRoute(e, visible));
+        if (visible.contains(e.arrowTip))
+            drawArrow(e, m_colors.edgeHighlight);
     }
 }
 
@@ -745,7 +783,28 @@ void RelationGraphView::paintLabels(QPainter& p, const QRectF& visible, const QL
             w = m_labelWidths.insert(e.label, fm.horizontalAdvance(e.label));
         const QPointF at = mapFromScene(e.labelPos);
         QRectF box(at.x() - *w / 2 - 6, at.y() - fm.height() / 2 - 1, *w + 12, fm.height() + 2);
-        // Labels of edges that share a gap would cover each other: nudge them apart a little.
+        const auto clashes = [&](const QRectF& b) {
+            return std::any_of(placed.cbegin(), placed.cend(), [&](const QRectF& r) { return r.intersects(b); });
+        };
+        if (!strong) {
+            // A plain label shows only where it has room: a stack of "consumesApi" over a bundle
+            // of edges says nothing, and a label must never hide a node. Hovering a node labels
+            // all of its edges.
+            if (clashes(box))
+                return;
+            const QRectF inScene(mapToScene(box.topLeft()), mapToScene(box.bottomRight()));
+            for (const GraphSceneNode& n : std::as_const(m_scene->nodes))
+                if (n.rect.intersects(inScene))
+                    return;
+            placed.push_back(box);
+            p.setPen(QPen(m_colors.edgeDimmed, 1));
+            p.setBrush(m_colors.labelBackground);
+            p.drawRoundedRect(box, box.height() / 2, box.height() / 2);
+            p.setPen(m_colors.muted);
+            p.drawText(box, Qt::AlignCenter, e.label);
+            return;
+        }
+        // Labels of highlighted edges that share a gap would cover each other: nudge them apart.
         for (int attempt = 0; attempt < 6; ++attempt) {
             const auto clash = std::find_if(placed.cbegin(), placed.cend(), [&](const QRectF& r) { return r.intersects(box); });
             if (clash == placed.cend())
@@ -760,11 +819,11 @@ void RelationGraphView::paintLabels(QPainter& p, const QRectF& visible, const QL
         p.setPen(strong ? m_colors.text : m_colors.muted);
         p.drawText(box, Qt::AlignCenter, e.label);
     };
-    for (const int i : std::as_const(labelled))
-        draw(i, false);
     for (const int i : highlighted)
         if (visible.contains(m_scene->edges[i].labelPos))
             draw(i, true);
+    for (const int i : std::as_const(labelled))
+        draw(i, false);
     p.restore();
 }
 
