@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "problemspage.h"
+#include "widgets/codeviewparts.h"
 
 #include "appcontext.h"
 #include "icons.h"
@@ -16,6 +17,7 @@
 #include <QLineEdit>
 #include <QSet>
 #include <QSortFilterProxyModel>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -103,7 +105,12 @@ ProblemsPage::ProblemsPage(AppContext& context, QWidget* parent)
     m_table->setColumnWidth(Models::DiagnosticsModel::Location, 220);
     m_table->setColumnWidth(Models::DiagnosticsModel::Entity, 260);
     m_table->setColumnWidth(Models::DiagnosticsModel::Field, 170);
-    layout->addWidget(m_table, 1);
+    // With nothing to list, a clear statement instead of an empty grid.
+    m_empty = new Placeholder(this);
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_table);
+    m_stack->addWidget(m_empty);
+    layout->addWidget(m_stack, 1);
 
     connect(m_filter, &QLineEdit::textChanged, this, &ProblemsPage::updateFilter);
     connect(m_severity, &QComboBox::currentIndexChanged, this, &ProblemsPage::updateFilter);
@@ -175,6 +182,15 @@ void ProblemsPage::updateFilter()
     proxy->code = m_code->currentData().toString();
     proxy->refresh();
     const int total = m_model->rowCount();
+    if (total == 0)
+        m_empty->set(QStringLiteral("circle-check"), tr("No problems"),
+                     tr("Every catalog file reads cleanly: no errors, no warnings."));
+    else if (m_proxy->rowCount() == 0)
+        m_empty->set(QStringLiteral("filter"), tr("Nothing matches the filter"),
+                     tr("%n problems are hidden by the filter. Clear it to see them.", nullptr, total));
+    m_stack->setCurrentWidget(m_proxy->rowCount() == 0 ? static_cast<QWidget*>(m_empty) : m_table);
+    m_filter->setEnabled(total > 0 || !m_filter->text().isEmpty());
+    m_summary->setVisible(total > 0); // the placeholder says it
     if (total == 0)
         m_summary->setText(tr("No problems: every catalog file reads cleanly."));
     else

@@ -9,6 +9,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QStackedWidget;
 class QTableView;
 
 namespace Flightdeck::Models {
@@ -16,6 +17,8 @@ class DiagnosticsModel;
 }
 
 namespace Flightdeck::Views {
+
+class Placeholder;
 
 // Every diagnostic of the workspace, filterable by text, severity and kind of problem; opening one
 // shows its file at its line.
@@ -47,6 +50,8 @@ private:
     QComboBox* m_code = nullptr;
     QLabel* m_summary = nullptr;
     QTableView* m_table = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    Placeholder* m_empty = nullptr;
     Models::DiagnosticsModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
 };

@@ -259,12 +259,19 @@ SettingsPage::SettingsPage(AppContext& context, QWidget* parent)
     m_sources->verticalHeader()->hide();
     m_sources->setShowGrid(false);
     m_sources->setAlternatingRowColors(true);
-    m_sources->horizontalHeader()->setStretchLastSection(true);
-    m_sources->setColumnWidth(0, 160);
-    m_sources->setColumnWidth(1, 110);
-    m_sources->setColumnWidth(2, 340);
-    m_sources->setColumnWidth(3, 120);
+    // One line a source: long locations are elided in the middle (the full text is the tooltip),
+    // and the location takes the room the other columns leave.
+    m_sources->setWordWrap(false);
+    m_sources->setTextElideMode(Qt::ElideMiddle);
+    m_sources->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_sources->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 12);
+    m_sources->horizontalHeader()->setStretchLastSection(false);
+    m_sources->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_sources->setColumnWidth(0, 190);
+    m_sources->setColumnWidth(1, 130);
+    m_sources->setColumnWidth(3, 130);
     m_sources->setColumnWidth(4, 80);
+    m_sources->setColumnWidth(5, 260);
     layout->addWidget(m_sources, 1);
 
     auto* buttons = new QHBoxLayout;
@@ -288,7 +295,11 @@ SettingsPage::SettingsPage(AppContext& context, QWidget* parent)
     m_interval->setRange(0, 24 * 60);
     m_interval->setSuffix(tr(" min"));
     m_interval->setSpecialValueText(tr("off"));
-    refreshForm->addRow(tr("Read every source every"), m_interval);
+    m_interval->setMinimumWidth(120);
+    auto* intervalRow = new QHBoxLayout;
+    intervalRow->addWidget(m_interval);
+    intervalRow->addStretch(1);
+    refreshForm->addRow(tr("Read every source every"), intervalRow);
     layout->addWidget(refreshBox);
 
     connect(add, &QPushButton::clicked, this, &SettingsPage::addSource);

@@ -169,7 +169,7 @@ SourceTab::SourceTab(AppContext& context, QWidget* parent)
     , m_placeholder(new Placeholder(this))
     , m_fileIcon(new QLabel(this))
     , m_path(new PathLabel(this))
-    , m_location(new QLabel(this))
+    , m_location(new PathLabel(this))
     , m_open(new QPushButton(Icons::get(QStringLiteral("square-pen")), tr("Open in editor"), this))
     , m_copy(new QPushButton(Icons::get(QStringLiteral("copy")), tr("Copy path"), this))
     , m_notice(new NoticeBar(this))
@@ -350,7 +350,7 @@ void SourceTab::showLoaded(const Loaded& loaded)
     if (showingFile && entity.location.line > 0)
         where += (where.isEmpty() ? QString() : QStringLiteral(" · "))
             + tr("document %1, lines %2–%3").arg(entity.location.document + 1).arg(entity.location.line).arg(loaded.documentEnd);
-    m_location->setText(where);
+    static_cast<PathLabel*>(m_location)->setPath(where);
     m_location->setVisible(!where.isEmpty());
     m_open->setVisible(loaded.file.hasFile());
     m_copy->setVisible(!loaded.file.display.isEmpty() || loaded.file.hasFile());

@@ -177,12 +177,22 @@ Placeholder::Placeholder(QWidget* parent)
     m_title->setFont(big);
     m_title->setAlignment(Qt::AlignHCenter);
     m_title->setWordWrap(true);
-    layout->addWidget(m_title, 0, Qt::AlignHCenter);
+    // The texts wrap in a column of at most 560 px, centred: a word-wrapped label placed with an
+    // alignment gets only its one-line size hint and is cut off.
+    auto* column = new QWidget(this);
+    column->setMaximumWidth(560);
+    auto* columnLayout = new QVBoxLayout(column);
+    columnLayout->setContentsMargins(0, 0, 0, 0);
+    columnLayout->addWidget(m_title);
     m_text->setAlignment(Qt::AlignHCenter);
     m_text->setWordWrap(true);
-    m_text->setMaximumWidth(560);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_text, 0, Qt::AlignHCenter);
+    columnLayout->addWidget(m_text);
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(column, 100);
+    row->addStretch(1);
+    layout->addLayout(row);
     layout->addStretch(3);
 }
 
