@@ -18,6 +18,7 @@
 #include "secrets/memorysecretstore.h"
 #include "workspace/workspace.h"
 
+#include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -254,6 +255,8 @@ private Q_SLOTS:
     {
         m_navigator->goTo(QStringLiteral("problems"));
         QCOMPARE(m_window->currentPage(), m_problemsPage);
+        // The page's filter proxy is checked while it filters.
+        QAbstractItemModelTester proxyTester(m_problemsPage->table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         const int all = m_problemsPage->shownCount();
         QVERIFY(all >= 3); // bad name, a YAML error, a dangling memberOf warning
         m_problemsPage->severityBox()->setCurrentIndex(m_problemsPage->severityBox()->findData(int(Catalog::Severity::Warning)));
