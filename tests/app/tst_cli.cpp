@@ -7,8 +7,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <unistd.h>
 
 namespace {
 
@@ -251,6 +254,51 @@ private Q_SLOTS:
                                   dir.filePath(QStringLiteral("workspace.yaml"))});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("17 entities"), r.out.constData());
+    }
+    // A file the user may not read is an error on that file, and the rest still loads. Root reads
+    // every file, so as root the command runs as "nobody" (setpriv); where that cannot be done the
+    // test says why and skips.
+    void validate_unreadableFile_isAnErrorAndTheRestLoads()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QByteArray component = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: NAME\nspec:\n"
+                                     "  type: service\n  lifecycle: production\n  owner: team-a\n";
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("catalog-info.yaml")), QByteArray(component).replace("NAME", "readable")));
+        const QString hidden = dir.filePath(QStringLiteral("locked/catalog-info.yaml"));
+        QVERIFY(writeFile(hidden, QByteArray(component).replace("NAME", "hidden")));
+        const auto rx = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
+            | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther;
+        QVERIFY(QFile::setPermissions(dir.path(), rx));
+        QVERIFY(QFile::setPermissions(dir.filePath(QStringLiteral("locked")), rx));
+        QVERIFY(QFile::setPermissions(hidden, QFileDevice::Permissions()));
+
+        QStringList program {QStringLiteral(FLIGHTDECK_EXECUTABLE)};
+        QTemporaryDir home; // caches of the user who runs it
+        QVERIFY(home.isValid());
+        if (::geteuid() == 0) {
+            const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+            if (setpriv.isEmpty())
+                QSKIP("running as root without setpriv: root can read any file");
+            QVERIFY(QFile::setPermissions(home.path(), QFileDevice::Permissions(0x7777)));
+            program = QStringList {setpriv, QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                   QStringLiteral("--clear-groups"), QStringLiteral(FLIGHTDECK_EXECUTABLE)};
+        }
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        p.setProcessEnvironment(env);
+        p.start(program.first(), program.mid(1) + QStringList {QStringLiteral("catalog"), QStringLiteral("validate"), dir.path()});
+        QVERIFY(p.waitForFinished(120000));
+        const QByteArray out = p.readAllStandardOutput() + p.readAllStandardError();
+        if (::geteuid() == 0 && p.exitCode() != 1 && out.contains("Permission denied") && !out.contains(hidden.toUtf8()))
+            QSKIP(qPrintable(QStringLiteral("the user nobody cannot run the test build here: ") + QString::fromUtf8(out.left(200))));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(out.contains(QByteArray(hidden.toUtf8() + ": error: cannot read the file: Permission denied")), out.constData());
+        QVERIFY2(out.contains("Check the file's permissions."), out.constData());
+        QVERIFY2(out.contains("1 entity, 1 error"), out.constData()); // the readable one still loads
     }
 };
 
