@@ -12,11 +12,13 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QMenu>
 #include <QNativeGestureEvent>
 #include <QPointingDevice>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -98,6 +100,51 @@ private Q_SLOTS:
         QCOMPARE(view()->currentKey(), QStringLiteral("system:default/payments"));
         QVERIFY(view()->scene().nodes[view()->scene().center].center);
         QCOMPARE(m_tab->title(), QStringLiteral("Relations"));
+    }
+
+    // A busy neighbourhood opens at depth 1 (two hops would show dozens of entities); a quiet one
+    // at depth 2; once the user picks a depth, it is kept.
+    void tab_busyEntity_opensAtDepthOneUntilTheUserChooses()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        // hub <- 30 clients, each owned by its own team: 31 entities at one hop, 61 at two.
+        QByteArray yaml = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: hub\nspec:\n"
+                          "  type: service\n  lifecycle: production\n  owner: group:team-hub\n";
+        for (int i = 0; i < 30; ++i)
+            yaml += "---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: client-" + QByteArray::number(i)
+                + "\nspec:\n  type: service\n  lifecycle: production\n  owner: group:team-" + QByteArray::number(i)
+                + "\n  dependsOn: [component:hub]\n";
+        QFile f(dir.filePath(QStringLiteral("catalog-info.yaml")));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(yaml) == yaml.size());
+        f.close();
+        const Catalog::CatalogPtr busy = load(dir.path());
+        QCOMPARE(busy->size(), 31);
+        auto* depth = m_tab->findChild<QComboBox*>(QStringLiteral("depthCombo"));
+        QVERIFY(depth);
+
+        QSignalSpy shown(m_tab, &RelationsTab::graphShown);
+        m_tab->setEntity(busy, busy->indexOf(QStringLiteral("component:default/hub")));
+        QVERIFY(waitForGraph(shown));
+        QCOMPARE(depth->currentData().toInt(), 1);
+        QCOMPARE(m_tab->nodeCount(), 32); // hub, its owner (missing) and the 30 clients
+        QVERIFY(!m_tab->isLayingOut()); // showing the depth used asked for no second layout
+
+        // A quiet entity of the same catalog opens at depth 2 again.
+        QSignalSpy quiet(m_tab, &RelationsTab::graphShown);
+        m_tab->setEntity(busy, busy->indexOf(QStringLiteral("component:default/client-3")));
+        QVERIFY(waitForGraph(quiet));
+        QCOMPARE(depth->currentData().toInt(), 2);
+        QCOMPARE(m_tab->nodeCount(), 33); // two hops: the hub and its owner, the other 29 clients, its own owner
+
+        // The user's choice of depth 2 holds, even for the hub.
+        QSignalSpy chosen(m_tab, &RelationsTab::graphShown);
+        depth->setCurrentIndex(depth->findData(2)); // already 2: an explicit choice all the same
+        m_tab->setDepth(2);
+        m_tab->setEntity(busy, busy->indexOf(QStringLiteral("component:default/hub")));
+        QVERIFY(waitForGraph(chosen));
+        QCOMPARE(depth->currentData().toInt(), 2);
+        QCOMPARE(m_tab->nodeCount(), 62); // + the 30 owners of the clients
     }
 
     void tab_controls_changeTheGraph_data()

@@ -152,7 +152,10 @@ RelationsTab::RelationsTab(AppContext& context, QWidget* parent)
     connect(zoomIn, &QToolButton::clicked, m_view, &RelationGraphView::zoomIn);
     connect(zoomOut, &QToolButton::clicked, m_view, &RelationGraphView::zoomOut);
     connect(fit, &QToolButton::clicked, m_view, &RelationGraphView::fitToView);
-    connect(m_depth, &QComboBox::currentIndexChanged, this, [this] { relayout(); });
+    connect(m_depth, &QComboBox::currentIndexChanged, this, [this] {
+        m_depthChosen = true;
+        relayout();
+    });
     connect(m_direction, &QComboBox::currentIndexChanged, this, [this] { relayout(); });
     connect(m_view, &RelationGraphView::nodeActivated, this, [this](const QString& key) {
         const int node = m_view->scene().indexOf(key);
@@ -199,8 +202,10 @@ RelationGraphQuery RelationsTab::query() const
 void RelationsTab::setDepth(int depth)
 {
     const int index = m_depth->findData(depth < 0 ? -1 : depth);
-    if (index >= 0)
+    if (index >= 0) {
+        m_depthChosen = true;
         m_depth->setCurrentIndex(index);
+    }
 }
 
 void RelationsTab::setDirection(Direction direction)
@@ -312,7 +317,9 @@ void RelationsTab::relayout()
         m_busyDelay->stop();
         return;
     }
-    const RelationGraphQuery q = query();
+    RelationGraphQuery q = query();
+    if (!m_depthChosen)
+        q.depth = defaultDepth; // the depth box may show the 1 a busy entity fell back to
     const quint64 generation = m_generation;
     const CatalogPtr catalog = m_catalog;
     const QFont font = m_view->font();
@@ -324,8 +331,14 @@ void RelationsTab::relayout()
     m_pending = true;
     m_watcher->setFuture(QtConcurrent::run(workers(), 
         [](QPromise<std::shared_ptr<Result>>& promise, CatalogPtr catalog, RelationGraphQuery q, QFont font,
-           quint64 generation) {
-            const RelationGraph graph = RelationGraph::build(*catalog, q);
+           quint64 generation, bool autoDepth) {
+            RelationGraph graph = RelationGraph::build(*catalog, q);
+            // Two hops around a busy service reach dozens of entities; one hop reads at a glance
+            // and the depth box says how to go further.
+            if (autoDepth && q.depth == 2 && graph.nodes.size() > autoDepthLimit) {
+                q.depth = 1;
+                graph = RelationGraph::build(*catalog, q);
+            }
             if (promise.isCanceled())
                 return;
             promise.setProgressRange(0, 2);
@@ -340,7 +353,7 @@ void RelationsTab::relayout()
                 return;
             promise.addResult(std::move(result));
         },
-        catalog, q, font, generation));
+        catalog, q, font, generation, !m_depthChosen));
 }
 
 void RelationsTab::showResult()
@@ -355,6 +368,10 @@ void RelationsTab::showResult()
     m_pending = false;
     m_hasGraph = true;
     m_shownQuery = result->query;
+    if (result->query.depth != m_depth->currentData().toInt()) {
+        const QSignalBlocker block(m_depth); // shows the depth used; not a choice of the user
+        m_depth->setCurrentIndex(m_depth->findData(result->query.depth));
+    }
     const int missing = result->missing;
     m_view->setScene(std::move(result->scene));
     updateCountLabel();

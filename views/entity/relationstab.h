@@ -38,7 +38,10 @@ public:
 
     // The query the controls describe (start is the shown entity).
     Catalog::RelationGraphQuery query() const;
-    void setDepth(int depth);          // < 0: all
+    void setDepth(int depth);          // < 0: all; the user's choice from then on
+    // Above this many entities at depth 2, the graph opens at depth 1 (until a depth is chosen).
+    static constexpr int autoDepthLimit = 40;
+    static constexpr int defaultDepth = 2;
     void setDirection(Catalog::Direction direction);
     void setRelationTypes(Catalog::RelationTypeSet types);
 
@@ -70,6 +73,8 @@ private:
     QString m_progressText;
     bool m_hasGraph = false;
     bool m_pending = false; // a layout was asked for and not shown yet
+    // Until the user picks a depth, a busy neighbourhood opens at depth 1 instead of 2.
+    bool m_depthChosen = false;
 
     QComboBox* m_depth = nullptr;
     QComboBox* m_direction = nullptr;
