@@ -5,6 +5,7 @@
 
 #include "appcontext.h"
 #include "catalogpage.h"
+#include "createpage.h"
 #include "entity/entitypage.h"
 #include "filepage.h"
 #include "icons.h"
@@ -241,6 +242,7 @@ int runGui(int argc, char** argv)
     Views::AppContext context {&service, &secrets, &navigator};
     Views::MainWindow window(context);
     window.addPage(new Views::CatalogPage(context));
+    window.addPage(new Views::CreatePage(context));
     window.addPage(new Views::ProblemsPage(context));
     window.addPage(new Views::SettingsPage(context));
     window.addPage(new Views::EntityPage(context));
