@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "createpage.h"
+#include "create/runview.h"
 
 #include "appcontext.h"
 #include "create/fieldeditors.h"
@@ -10,8 +11,10 @@
 #include "catalog/catalogservice.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QEvent>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -21,6 +24,7 @@
 #include <QSet>
 #include <QShortcut>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -215,12 +219,32 @@ CreatePage::CreatePage(AppContext& context, QWidget* parent)
     connect(m_wizard, &Create::TemplateWizard::cancelled, this, backToCards);
     connect(m_wizard, &Create::TemplateWizard::submitted, this,
         [this](const Scaffolder::Template& t, const QJsonObject& values, bool dryRun) {
-            const bool connected = isSignalConnected(QMetaMethod::fromSignal(&CreatePage::runRequested));
-            m_wizardNotice->setText(connected ? (dryRun ? tr("Dry run started.") : tr("Run started."))
-                                              : tr("The task runner is not available in this build; nothing was run."));
-            m_wizardNotice->show();
             Q_EMIT runRequested(t, values, dryRun);
+            startRun(t, values, dryRun);
         });
+
+    // A run: its steps, log, files and links; back to the wizard keeps the values.
+    m_runPage = new QWidget(m_stack);
+    auto* r = new QVBoxLayout(m_runPage);
+    r->setContentsMargins(12, 10, 12, 10);
+    auto* runHead = new QHBoxLayout;
+    auto* backToWizard = new QToolButton(m_runPage);
+    backToWizard->setObjectName(QStringLiteral("BackToWizard"));
+    backToWizard->setText(tr("Back to the form"));
+    backToWizard->setIcon(Icons::get(QStringLiteral("arrow-left")));
+    backToWizard->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    backToWizard->setAutoRaise(true);
+    runHead->addWidget(backToWizard);
+    runHead->addStretch(1);
+    r->addLayout(runHead);
+    m_run = new RunView(context, m_runPage);
+    r->addWidget(m_run, 1);
+    m_stack->addWidget(m_runPage);
+    connect(backToWizard, &QToolButton::clicked, this, [this] { m_stack->setCurrentWidget(m_wizard->parentWidget()); });
+    connect(m_run, &RunView::runForRealRequested, this, [this](const QJsonObject& values) {
+        if (const auto t = loadTemplate(m_openKey))
+            startRun(*t, values, false);
+    });
     connect(m_wizard, &Create::TemplateWizard::stepChanged, m_wizardNotice, &QLabel::hide);
 
     m_bundled = readBundled();
@@ -431,6 +455,32 @@ bool CreatePage::eventFilter(QObject* watched, QEvent* event)
     if (watched == m_view->viewport() && event->type() == QEvent::Resize)
         updateGrid();
     return Page::eventFilter(watched, event);
+}
+
+bool CreatePage::isRunShown() const
+{
+    return m_stack->currentWidget() == m_runPage;
+}
+
+QString CreatePage::newTaskWorkspace(const Scaffolder::Template& templ, bool dryRun)
+{
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/tasks/");
+    const QString stem = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-")) + templ.name
+        + (dryRun ? QStringLiteral("-dry-run") : QString());
+    QString path = base + stem;
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = base + stem + QLatin1Char('-') + QString::number(n);
+    return path;
+}
+
+void CreatePage::startRun(const Scaffolder::Template& templ, const QJsonObject& values, bool dryRun)
+{
+    if (m_run->isRunning()) { // one run at a time: show the one under way
+        m_stack->setCurrentWidget(m_runPage);
+        return;
+    }
+    m_run->start(templ, values, dryRun, newTaskWorkspace(templ, dryRun));
+    m_stack->setCurrentWidget(m_runPage);
 }
 
 } // namespace Flightdeck::Views

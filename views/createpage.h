@@ -19,6 +19,8 @@ class QStackedWidget;
 
 namespace Flightdeck::Views {
 
+class RunView;
+
 namespace Create {
 class TemplateCardDelegate;
 class TemplateWizard;
@@ -53,6 +55,10 @@ public:
     Create::TemplateFilterModel* filterModel() const { return m_filter; }
     Create::TemplateWizard* wizard() const { return m_wizard; }
     bool isWizardShown() const;
+    RunView* runView() const { return m_run; }
+    bool isRunShown() const;
+    // Where a run of this template works: a new folder under the app's data folder.
+    static QString newTaskWorkspace(const Scaffolder::Template& templ, bool dryRun);
     QString openTemplateKey() const { return m_openKey; }
 
 Q_SIGNALS:
@@ -66,6 +72,7 @@ private:
     void applyFilter();
     void openIndex(const QModelIndex& index);
     void showGallery(const QString& notice = {});
+    void startRun(const Scaffolder::Template& templ, const QJsonObject& values, bool dryRun);
     bool showWizard(const QString& key);
     void updateGrid();
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -91,6 +98,8 @@ private:
     QLabel* m_wizardDescription = nullptr;
     QLabel* m_wizardNotice = nullptr;
     Create::TemplateWizard* m_wizard = nullptr;
+    RunView* m_run = nullptr;
+    QWidget* m_runPage = nullptr;
 };
 
 } // namespace Flightdeck::Views

@@ -6,11 +6,14 @@
 #include "appcontext.h"
 #include "catalogpage.h"
 #include "create/fieldeditors.h"
+#include "create/runview.h"
+#include "gitfixture.h"
 #include "create/templatecards.h"
 #include "create/templatewizard.h"
 #include "createpage.h"
 #include "mainwindow.h"
 #include "navigation.h"
+#include "widgets/codeview.h"
 
 #include "catalog/catalogservice.h"
 #include "secrets/memorysecretstore.h"
@@ -38,6 +41,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QTreeWidget>
+
+#include <git2.h>
 
 using namespace Flightdeck;
 using namespace Flightdeck::Views;
@@ -124,6 +130,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
+        git_libgit2_init(); // main() does it in the app: the runs push with libgit2
         if (qEnvironmentVariable("FLIGHTDECK_SCREENSHOT_SCHEME") == QLatin1String("dark")) {
             QPalette p = QApplication::palette();
             p.setColor(QPalette::Window, QColor(0x26, 0x28, 0x2c));
@@ -482,6 +489,52 @@ private Q_SLOTS:
         QCOMPARE(v.value(QStringLiteral("repoVisibility")), QJsonValue(QStringLiteral("private")));
     }
 
+    // Dry run from the wizard: the run view shows every step done, the files it wrote with their
+    // contents, what publish and register would have done, and offers to create for real.
+    void bundledTemplate_dryRunShowsTheFilesAndWhatWouldHappen()
+    {
+        m_navigator->goTo(QStringLiteral("create:cpp-service"));
+        QVERIFY(m_page->isWizardShown());
+        QTest::keyClicks(in<QLineEdit>(QStringLiteral("name")), QStringLiteral("fare-rules"));
+        QTest::keyClicks(row(QStringLiteral("description"))->findChild<QLineEdit*>(), QStringLiteral("Fare rules."));
+        QTest::keyClicks(in<QComboBox>(QStringLiteral("owner"))->lineEdit(), QStringLiteral("team-b"));
+        QTest::keyClicks(in<QComboBox>(QStringLiteral("system"))->lineEdit(), QStringLiteral("payments"));
+        QVERIFY(wizard()->next());
+        FieldRow* repo = row(QStringLiteral("repoUrl"));
+        QTest::keyClicks(repo->findChild<QComboBox*>(QStringLiteral("RepoOwner"))->lineEdit(), QStringLiteral("acme"));
+        QTest::keyClicks(repo->findChild<QLineEdit*>(QStringLiteral("RepoName")), QStringLiteral("fare-rules"));
+        QVERIFY(wizard()->next());
+        RunView* run = m_page->runView();
+        QSignalSpy finished(run, &RunView::runFinished);
+        wizard()->dryRunButton()->click();
+        QVERIFY(m_page->isRunShown());
+        QVERIFY(QTest::qWaitFor([&] { return finished.size() == 1; }, 60000));
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QCOMPARE(run->stepList()->count(), 3);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY2(run->stepList()->item(i)->text().endsWith(QStringLiteral("done")), qPrintable(run->stepList()->item(i)->text()));
+        QVERIFY(run->workspace().contains(QLatin1String("-dry-run")));
+        // The files, and one opened.
+        const QList<QTreeWidgetItem*> info = run->fileTree()->findItems(QStringLiteral("catalog-info.yaml"), Qt::MatchExactly);
+        QCOMPARE(info.size(), 1);
+        run->fileTree()->setCurrentItem(info.first());
+        QVERIFY2(run->fileView()->toPlainText().contains(QStringLiteral("name: \"fare-rules\"")), qPrintable(run->fileView()->toPlainText()));
+        QVERIFY(!run->fileView()->toPlainText().contains(QStringLiteral("${{")));
+        // What publish and register would have done, and no repository.
+        QVERIFY(run->state().steps[1].wouldDo.join(QLatin1Char(' ')).contains(QStringLiteral("acme/fare-rules")));
+        QVERIFY(!QFileInfo::exists(run->workspace() + QStringLiteral("/.git")));
+        QVERIFY(run->runForRealButton()->isVisible());
+        QVERIFY(!run->resumeButton()->isVisible());
+        // Its links lead nowhere yet.
+        const QList<QPushButton*> links = run->linksArea()->findChildren<QPushButton*>();
+        QVERIFY(!links.isEmpty());
+        for (QPushButton* b : links)
+            QVERIFY(!b->isEnabled());
+        shoot(QStringLiteral("create-dry-run"));
+        m_page->findChild<QToolButton*>(QStringLiteral("BackToWizard"))->click();
+        QVERIFY(m_page->isWizardShown());
+    }
+
     // Every stored template (real Backstage ones included): each page builds, every visible field
     // has an editor, and the review lists them.
     void everyStoredTemplateBuilds_data()
@@ -580,6 +633,44 @@ private Q_SLOTS:
         QVERIFY(m_page->findChild<QLabel*>(QStringLiteral("CreateNotice"))
                     ->text()
                     .contains(QStringLiteral("no-such-template")));
+    }
+    // A real run (last: it adds a source to the workspace): publishing to a local bare remote,
+    // registering, and the new entity is in the catalog; the run's link opens it.
+    void realRun_pushesRegistersAndLinksToTheNewEntity()
+    {
+        QTemporaryDir remotes, taskWs;
+        const QString bare = remotes.filePath(QStringLiteral("orders-api.git"));
+        QVERIFY(Testing::runGit({QStringLiteral("init"), QStringLiteral("--bare"), bare}).ok());
+        const auto templ = m_page->loadTemplate(QStringLiteral("go-service"));
+        QVERIFY(templ.has_value());
+        const QJsonObject values {{QStringLiteral("name"), QStringLiteral("orders-api")},
+                                  {QStringLiteral("description"), QStringLiteral("Takes orders.")},
+                                  {QStringLiteral("owner"), QStringLiteral("group:default/team-a")},
+                                  {QStringLiteral("system"), QStringLiteral("system:default/payments")},
+                                  {QStringLiteral("lifecycle"), QStringLiteral("experimental")},
+                                  {QStringLiteral("port"), 8080},
+                                  {QStringLiteral("repoUrl"), QStringLiteral("github.com?owner=acme&repo=orders-api")},
+                                  {QStringLiteral("repoVisibility"), QStringLiteral("private")}};
+        RunView run(*m_context);
+        run.resize(1100, 700);
+        run.show();
+        QSignalSpy finished(&run, &RunView::runFinished);
+        run.start(*templ, values, false, taskWs.filePath(QStringLiteral("task")), Testing::fileUrl(bare));
+        QVERIFY(run.isRunning());
+        QVERIFY(run.cancelButton()->isVisible());
+        QVERIFY(QTest::qWaitFor([&] { return finished.size() == 1; }, 120000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(run.state().error));
+        QVERIFY(!Testing::revParse(bare, QStringLiteral("main")).isEmpty()); // really pushed
+        QVERIFY(QTest::qWaitFor([&] {
+            return !m_service->isRefreshing() && m_service->catalog()->indexOf(QStringLiteral("component:default/orders-api")) >= 0;
+        }, 60000));
+        QPushButton* open = nullptr;
+        for (QPushButton* b : run.linksArea()->findChildren<QPushButton*>())
+            if (b->toolTip() == QLatin1String("component:default/orders-api"))
+                open = b;
+        QVERIFY(open && open->isEnabled());
+        open->click();
+        QCOMPARE(m_navigator->current().toString(), QStringLiteral("entity:component:default/orders-api"));
     }
 };
 
