@@ -37,6 +37,7 @@ const QLatin1String KeySpec("spec");
 const QLatin1String KeyName("name");
 const QLatin1String KeyCatalog("catalog");
 const QLatin1String KeyCredentials("credentials");
+const QLatin1String KeyTemplates("templates");
 
 const QStringList& sourceKeys()
 {
@@ -424,7 +425,9 @@ private:
     void readMetadata(const YamlValue& v);
     void readSpec(const YamlValue& v);
     void readCatalog(const YamlValue& v);
-    void readSource(const YamlValue& v, const QString& field, QHash<QString, int>& names);
+    void readTemplates(const YamlValue& v);
+    void readSources(const YamlValue& value, const QString& field, bool templates);
+    void readSource(const YamlValue& v, const QString& field, QHash<QString, int>& names, bool templates);
     void readCredentials(const YamlValue& v);
     bool readString(const YamlValue& v, const QString& field, QString& out);
     bool readCount(
@@ -437,6 +440,7 @@ private:
     Diagnostics& m_diagnostics;
     const YamlDocument* m_doc = nullptr;
     int m_errors = 0;
+    QHash<QString, int> m_sourceNames;
     QSet<YamlDocument::Index> m_reported; // nodes already reported as secrets
     QSet<YamlDocument::Index> m_scanned;
 };
@@ -652,6 +656,9 @@ void WorkspaceReader::readSpec(const YamlValue& v)
         } else if (k == KeyCredentials) {
             m_ws.m_specKeys.push_back({ k });
             readCredentials(v.valueAt(i));
+        } else if (k == KeyTemplates) {
+            m_ws.m_specKeys.push_back({ k });
+            readTemplates(v.valueAt(i));
         } else {
             m_ws.m_specKeys.push_back({ k, v.valueAt(i).index() });
         }
@@ -683,18 +690,7 @@ void WorkspaceReader::readCatalog(const YamlValue& v)
                     QStringLiteral("write a size in bytes, for example 33554432 for 32 MiB"), n))
                 m_ws.m_catalog.maxFileSize = n;
         } else if (k == QLatin1String("sources")) {
-            if (value.isNull())
-                continue;
-            if (!value.isSequence()) {
-                error(value, field, QStringLiteral("workspace-field"),
-                    QStringLiteral("spec.catalog.sources must be a list, not %1")
-                        .arg(QString::fromLatin1(value.jsonTypeName())),
-                    QStringLiteral("write each source as a list item starting with \"- name:\""));
-                continue;
-            }
-            QHash<QString, int> names;
-            for (std::uint32_t s = 0; s < value.size(); ++s)
-                readSource(value.at(s), field + QLatin1Char('.') + QString::number(s), names);
+            readSources(value, field, false);
         } else if (isSecretKey(k)) {
             secretKey(key, value, field, inlineSecretHint());
         } else {
@@ -704,7 +700,46 @@ void WorkspaceReader::readCatalog(const YamlValue& v)
     }
 }
 
-void WorkspaceReader::readSource(const YamlValue& v, const QString& field, QHash<QString, int>& names)
+void WorkspaceReader::readTemplates(const YamlValue& v)
+{
+    if (v.isNull())
+        return;
+    if (!v.isMapping()) {
+        error(v, QStringLiteral("spec.templates"), QStringLiteral("workspace-field"),
+            QStringLiteral("spec.templates must be a mapping, not %1").arg(QString::fromLatin1(v.jsonTypeName())),
+            QStringLiteral("write templates: with sources: (folders or git repositories of template.yaml files)"));
+        return;
+    }
+    for (std::uint32_t i = 0; i < v.size(); ++i) {
+        const YamlValue key = v.keyAt(i);
+        const QString k = QString::fromStdString(key.scalarAsString());
+        const QString field = QStringLiteral("spec.templates.") + k;
+        if (k == QLatin1String("sources"))
+            readSources(v.valueAt(i), field, true);
+        else if (isSecretKey(k))
+            secretKey(key, v.valueAt(i), field, inlineSecretHint());
+        else
+            error(key, field, QStringLiteral("workspace-unknown-key"), QStringLiteral("unknown key %1 in spec.templates").arg(k),
+                QStringLiteral("spec.templates has one key: sources"));
+    }
+}
+
+void WorkspaceReader::readSources(const YamlValue& value, const QString& field, bool templates)
+{
+    if (value.isNull())
+        return;
+    if (!value.isSequence()) {
+        error(value, field, QStringLiteral("workspace-field"),
+            QStringLiteral("%1 must be a list, not %2").arg(field, QString::fromLatin1(value.jsonTypeName())),
+            QStringLiteral("write each source as a list item starting with \"- name:\""));
+        return;
+    }
+    // One name space for catalog and template sources: a name picks one source everywhere.
+    for (std::uint32_t s = 0; s < value.size(); ++s)
+        readSource(value.at(s), field + QLatin1Char('.') + QString::number(s), m_sourceNames, templates);
+}
+
+void WorkspaceReader::readSource(const YamlValue& v, const QString& field, QHash<QString, int>& names, bool templates)
 {
     if (!v.isMapping()) {
         error(v, field, QStringLiteral("workspace-field"),
@@ -800,6 +835,7 @@ void WorkspaceReader::readSource(const YamlValue& v, const QString& field, QHash
     Workspace::SourceEntry entry;
     entry.spec = spec;
     entry.pathAsWritten = writtenPath;
+    entry.templates = templates;
     m_ws.m_sources.push_back(entry);
 }
 
@@ -1055,6 +1091,47 @@ QByteArray Workspace::toYaml() const
                 specKeys.push_back({ KeyCredentials });
             if (!specKeys.contains(Preserved { KeyCatalog }))
                 specKeys.push_front({ KeyCatalog });
+            const bool anyTemplates = std::any_of(m_sources.cbegin(), m_sources.cend(), [](const SourceEntry& e) { return e.templates; });
+            if (anyTemplates && !specKeys.contains(Preserved { KeyTemplates }))
+                specKeys.push_back({ KeyTemplates });
+            const auto emitSources = [&](bool templates) {
+                const bool none = std::none_of(m_sources.cbegin(), m_sources.cend(),
+                    [templates](const SourceEntry& e) { return e.templates == templates; });
+                if (none)
+                    out << YAML::Flow;
+                out << YAML::BeginSeq;
+                for (const SourceEntry& e : m_sources) {
+                    if (e.templates != templates)
+                        continue;
+                    const CatalogSourceSpec& src = e.spec;
+                    out << YAML::BeginMap;
+                    out << YAML::Key << "name" << YAML::Value;
+                    emitString(out, src.name);
+                    out << YAML::Key << "type" << YAML::Value << Sources::typeName(src.type).toStdString();
+                    if (!src.path.isEmpty()) {
+                        out << YAML::Key << "path" << YAML::Value;
+                        emitString(out, e.pathAsWritten.isEmpty() ? writtenFormOf(src.path) : e.pathAsWritten);
+                    }
+                    const std::pair<const char*, const QString*> strings[]
+                        = { { "url", &src.url }, { "branch", &src.branch }, { "credential", &src.credential } };
+                    for (const auto& [key, value] : strings) {
+                        if (value->isEmpty())
+                            continue;
+                        out << YAML::Key << key << YAML::Value;
+                        emitString(out, *value);
+                    }
+                    if (!src.globs.isEmpty()) {
+                        out << YAML::Key << "globs" << YAML::Value << YAML::BeginSeq;
+                        for (const QString& g : src.globs)
+                            emitString(out, g);
+                        out << YAML::EndSeq;
+                    }
+                    if (src.refreshMinutes != 0)
+                        out << YAML::Key << "refreshMinutes" << YAML::Value << src.refreshMinutes;
+                    out << YAML::EndMap;
+                }
+                out << YAML::EndSeq;
+            };
             out << YAML::BeginMap;
             for (const Preserved& s : specKeys) {
                 out << YAML::Key;
@@ -1071,38 +1148,11 @@ QByteArray Workspace::toYaml() const
                         out << YAML::Key << "maxFileSize" << YAML::Value
                             << static_cast<long long>(m_catalog.maxFileSize);
                     out << YAML::Key << "sources" << YAML::Value;
-                    if (m_sources.isEmpty())
-                        out << YAML::Flow;
-                    out << YAML::BeginSeq;
-                    for (const SourceEntry& e : m_sources) {
-                        const CatalogSourceSpec& src = e.spec;
-                        out << YAML::BeginMap;
-                        out << YAML::Key << "name" << YAML::Value;
-                        emitString(out, src.name);
-                        out << YAML::Key << "type" << YAML::Value << Sources::typeName(src.type).toStdString();
-                        if (!src.path.isEmpty()) {
-                            out << YAML::Key << "path" << YAML::Value;
-                            emitString(out, e.pathAsWritten.isEmpty() ? writtenFormOf(src.path) : e.pathAsWritten);
-                        }
-                        const std::pair<const char*, const QString*> strings[]
-                            = { { "url", &src.url }, { "branch", &src.branch }, { "credential", &src.credential } };
-                        for (const auto& [key, value] : strings) {
-                            if (value->isEmpty())
-                                continue;
-                            out << YAML::Key << key << YAML::Value;
-                            emitString(out, *value);
-                        }
-                        if (!src.globs.isEmpty()) {
-                            out << YAML::Key << "globs" << YAML::Value << YAML::BeginSeq;
-                            for (const QString& g : src.globs)
-                                emitString(out, g);
-                            out << YAML::EndSeq;
-                        }
-                        if (src.refreshMinutes != 0)
-                            out << YAML::Key << "refreshMinutes" << YAML::Value << src.refreshMinutes;
-                        out << YAML::EndMap;
-                    }
-                    out << YAML::EndSeq;
+                    emitSources(false);
+                    out << YAML::EndMap;
+                } else if (s.key == KeyTemplates) {
+                    out << YAML::BeginMap << YAML::Key << "sources" << YAML::Value;
+                    emitSources(true);
                     out << YAML::EndMap;
                 } else if (s.key == KeyCredentials) {
                     if (m_credentials.isEmpty())
@@ -1153,16 +1203,35 @@ QList<CatalogSourceSpec> Workspace::sources() const
 {
     QList<CatalogSourceSpec> out;
     out.reserve(m_sources.size());
-    for (const SourceEntry& e : m_sources)
-        out.push_back(e.spec);
+    for (const bool templates : {false, true})
+        for (const SourceEntry& e : m_sources) {
+            if (e.templates != templates)
+                continue;
+            out.push_back(e.spec);
+            if (e.templates && e.spec.globs.isEmpty())
+                out.back().globs = QStringList {defaultTemplateGlob()};
+        }
     return out;
+}
+
+bool Workspace::isTemplateSource(const QString& name) const
+{
+    for (const SourceEntry& e : m_sources)
+        if (e.spec.name == name)
+            return e.templates;
+    return false;
 }
 
 std::optional<CatalogSourceSpec> Workspace::source(const QString& name) const
 {
-    for (const SourceEntry& e : m_sources)
-        if (e.spec.name == name)
-            return e.spec;
+    for (const SourceEntry& e : m_sources) {
+        if (e.spec.name != name)
+            continue;
+        CatalogSourceSpec spec = e.spec;
+        if (e.templates && spec.globs.isEmpty())
+            spec.globs = QStringList {defaultTemplateGlob()};
+        return spec;
+    }
     return std::nullopt;
 }
 
@@ -1225,6 +1294,7 @@ WorkspaceEdit Workspace::updateSource(const QString& name, const CatalogSourceSp
     }
     if (const WorkspaceEdit check = checkSource(e.spec, name); !check)
         return check;
+    e.templates = it->templates;
     *it = e;
     declareCredential(e.spec.credential);
     return {};

@@ -59,8 +59,9 @@ bool looksLikeInlineSecret(const QString& text);
 //   spec:
 //     catalog: {refreshMinutes, maxFileSize, sources: [{name, type, path, url, branch, credential, globs,
 //     refreshMinutes}]} credentials: [{name, description}]
+//     templates: {sources: [{name, type, path, url, branch, credential, globs}]}
 //
-// Sections this version does not know (spec.templates, spec.pipelines, …, and any other top-level,
+// Sections this version does not know (spec.pipelines, …, and any other top-level,
 // metadata or spec key) are kept exactly as read and written back in their place, so an older
 // Flightdeck never loses what a newer one wrote. Comments are not kept.
 class Workspace
@@ -95,8 +96,13 @@ public:
     // The source's own interval, or the catalog default when it sets none.
     int effectiveRefreshMinutes(const CatalogSourceSpec& source) const;
 
-    // Sources in file order; paths are absolute.
+    // Sources in file order, spec.catalog.sources then spec.templates.sources; paths are absolute.
+    // Template sources are folders or git repositories of software templates: they are read like
+    // catalog sources (their Template entities join the catalog, so the Create page and the
+    // scaffold command find them), with the files `**/template.yaml` unless globs say otherwise.
     QList<CatalogSourceSpec> sources() const;
+    bool isTemplateSource(const QString& name) const;
+    static QString defaultTemplateGlob() { return QStringLiteral("**/template.yaml"); }
     std::optional<CatalogSourceSpec> source(const QString& name) const;
     // Checks a source as the editor would store it (unique name, fields its type needs, no secrets).
     // `replacing` names the source being edited, which may keep its own name.
@@ -122,6 +128,7 @@ private:
     {
         CatalogSourceSpec spec; // path absolute
         QString pathAsWritten; // what the file says, so saving keeps relative paths relative
+        bool templates = false; // listed under spec.templates.sources
     };
     struct Preserved
     {

@@ -93,6 +93,34 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("bundled"));
     }
 
+    // Templates from the workspace's template sources (spec.templates.sources): listed and run
+    // from the folder they live in.
+    void workspaceTemplateSource_isListedAndRuns()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("golden/notes/template.yaml")),
+            "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: notes-template\n  title: Notes\n"
+            "spec:\n  owner: group:default/team-a\n  type: service\n  parameters:\n    - properties:\n        name: {type: string}\n"
+            "  steps:\n    - id: fetch\n      action: fetch:template\n      input: {url: ./skeleton, values: {name: '${{ parameters.name }}'}}\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("golden/notes/skeleton/README.md")), "# ${{ values.name }}\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("ws.yaml")),
+            "apiVersion: flightdeck.dev/v1\nkind: Workspace\nmetadata:\n  name: t\nspec:\n  catalog:\n    sources: []\n"
+            "  templates:\n    sources:\n      - name: golden\n        type: directory\n        path: ./golden\n"));
+        const Run list = flightdeck({ QStringLiteral("scaffold"), QStringLiteral("list"), QStringLiteral("--workspace"),
+            dir.filePath(QStringLiteral("ws.yaml")) });
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(list.out.contains("template:notes-template"), list.out.constData());
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("v.yaml")), "name: field-notes\n"));
+        const QString out = dir.filePath(QStringLiteral("out"));
+        const Run run = flightdeck({ QStringLiteral("scaffold"), QStringLiteral("run"), QStringLiteral("template:default/notes-template"),
+            QStringLiteral("--workspace"), dir.filePath(QStringLiteral("ws.yaml")), QStringLiteral("--values"),
+            dir.filePath(QStringLiteral("v.yaml")), QStringLiteral("--output"), out, QStringLiteral("--dry-run") });
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QFile readme(out + QStringLiteral("/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        QCOMPARE(readme.readAll(), QByteArray("# field-notes\n"));
+    }
+
     void run_dryRun_rendersIntoOutput()
     {
         QTemporaryDir dir;

@@ -95,7 +95,7 @@ private Q_SLOTS:
         QCOMPARE(ws->catalogSettings().maxFileSize, qint64(1048576));
 
         const auto sources = ws->sources();
-        QCOMPARE(sources.size(), 5);
+        QCOMPARE(sources.size(), 6); // the five catalog sources, then the template source
         Sources::CatalogSourceSpec local;
         local.name = QStringLiteral("local");
         local.type = SourceType::Directory;
@@ -127,8 +127,46 @@ private Q_SLOTS:
         QCOMPARE(ws->credentials().size(), 3);
         QCOMPARE(ws->credentials()[1].name, QStringLiteral("gitlab-token"));
         QCOMPARE(ws->credentials()[1].description, QStringLiteral("GitLab project access token (read_repository)"));
-        QCOMPARE(ws->preservedSpecSections(),
-            (QStringList { QStringLiteral("templates"), QStringLiteral("pipelines"), QStringLiteral("metrics") }));
+        QCOMPARE(ws->preservedSpecSections(), (QStringList { QStringLiteral("pipelines"), QStringLiteral("metrics") }));
+
+        // The template source: a folder of template.yaml files, read like a catalog source.
+        QCOMPARE(sources[5].name, QStringLiteral("golden-paths"));
+        QCOMPARE(sources[5].type, SourceType::Directory);
+        QCOMPARE(sources[5].path, dir + QStringLiteral("/templates"));
+        QCOMPARE(sources[5].globs, QStringList { QStringLiteral("**/template.yaml") });
+        QVERIFY(ws->isTemplateSource(QStringLiteral("golden-paths")));
+        QVERIFY(!ws->isTemplateSource(QStringLiteral("local")));
+        QCOMPARE(ws->source(QStringLiteral("golden-paths"))->globs, QStringList { QStringLiteral("**/template.yaml") });
+    }
+
+    void templateSources_shareNamesWithCatalogSources_andReportBadShapes()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Catalog::Diagnostics diagnostics;
+        const QByteArray head = "apiVersion: flightdeck.dev/v1\nkind: Workspace\nmetadata:\n  name: t\nspec:\n"
+                                "  catalog:\n    sources:\n      - {name: shared, type: directory, path: ./a}\n";
+        auto ws = Workspace::Workspace::parse(head + "  templates:\n    sources:\n      - {name: shared, type: git, url: https://example.com/t.git}\n",
+                                              dir.filePath(QStringLiteral("ws.yaml")), diagnostics);
+        QVERIFY(!ws);
+        QVERIFY2(describe(diagnostics).contains(QStringLiteral("spec.templates.sources.0")), qPrintable(describe(diagnostics)));
+        diagnostics.clear();
+        ws = Workspace::Workspace::parse(head + "  templates: {sources: {name: x}}\n", dir.filePath(QStringLiteral("ws.yaml")), diagnostics);
+        QVERIFY(!ws);
+        QVERIFY2(describe(diagnostics).contains(QStringLiteral("spec.templates.sources must be a list")), qPrintable(describe(diagnostics)));
+        diagnostics.clear();
+        ws = Workspace::Workspace::parse(head + "  templates: {defaults: {owner: x}}\n", dir.filePath(QStringLiteral("ws.yaml")), diagnostics);
+        QVERIFY(!ws);
+        QVERIFY2(describe(diagnostics).contains(QStringLiteral("unknown key defaults in spec.templates")), qPrintable(describe(diagnostics)));
+        // Editing a template source keeps it one.
+        diagnostics.clear();
+        ws = Workspace::Workspace::parse(head + "  templates:\n    sources:\n      - {name: golden, type: directory, path: ./t}\n",
+                                         dir.filePath(QStringLiteral("ws.yaml")), diagnostics);
+        QVERIFY2(ws, qPrintable(describe(diagnostics)));
+        auto golden = *ws->source(QStringLiteral("golden"));
+        golden.path = dir.filePath(QStringLiteral("t2"));
+        QVERIFY(ws->updateSource(QStringLiteral("golden"), golden));
+        QVERIFY(ws->isTemplateSource(QStringLiteral("golden")));
     }
 
     void parse_badInput_errorNamesPlaceAndRemedy_data()
@@ -395,8 +433,10 @@ private Q_SLOTS:
         QCOMPARE(again->catalogSettings(), ws->catalogSettings());
 
         // Sections this version does not read come back identical, in their places.
-        for (const char* section : { "templates", "pipelines", "metrics" })
+        for (const char* section : { "pipelines", "metrics" })
             QCOMPARE(jsonAt(saved, { "spec", section }), jsonAt(original, { "spec", section }));
+        // Template sources are written back as they were.
+        QCOMPARE(jsonAt(saved, { "spec", "templates" }), jsonAt(original, { "spec", "templates" }));
         QCOMPARE(jsonAt(saved, { "metadata" }), jsonAt(original, { "metadata" }));
         QCOMPARE(keysAt(saved, { "spec" }), keysAt(original, { "spec" }));
         QCOMPARE(keysAt(saved, {}), keysAt(original, {}));
