@@ -5,17 +5,21 @@
 
 #include "catalog/catalog.h"
 #include "catalog/yamldocument.h"
+#include "secrets/keychainsecretstore.h"
 #include "scaffolder/formschema.h"
+#include "scaffolder/publishsecrets.h"
 #include "scaffolder/taskrunner.h"
 #include "scaffolder/template.h"
 
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDirIterator>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QTextStream>
+#include <QTimer>
 
 namespace Flightdeck::Cli {
 
@@ -237,6 +241,24 @@ int runTemplate(const QStringList& args)
     options.workspace = outputDir;
     options.dryRun = p.isSet(QStringLiteral("dry-run"));
     options.publishRemoteUrl = p.value(QStringLiteral("push"));
+    // publish:github / publish:gitlab take their token from the keychain when the step gives none;
+    // the keychain is only asked when such a step will really run.
+    const bool hostedPublish = std::any_of(load.value.steps.cbegin(), load.value.steps.cend(), [](const TemplateStep& s) {
+        return s.action == QLatin1String("publish:github") || s.action == QLatin1String("publish:gitlab");
+    });
+    if (hostedPublish && !options.dryRun && options.publishRemoteUrl.isEmpty()) {
+        Secrets::KeychainSecretStore keychain;
+        QEventLoop loop;
+        bool done = false;
+        readPublishSecrets(&keychain, &loop, [&](const QJsonObject& found) {
+            options.secrets = found;
+            done = true;
+            loop.quit();
+        });
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit); // a keychain that never answers
+        if (!done)
+            loop.exec();
+    }
     PrintingRegistrar registrar;
     options.registrar = &registrar;
     options.onLog = [&out](const QString& stepId, const QString& line) {

@@ -7,17 +7,21 @@
 #include "git/githolders.h"
 #include "git/gitrepository.h"
 #include "git/gitresult.h"
+#include "net/httpclient.h"
 #include "nunjucksrenderer.h"
 
 #include <QDir>
 #include <QDirIterator>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QSet>
 #include <QStringDecoder>
+#include <QTimer>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -642,37 +646,18 @@ Git::Status localStatus(int code, const QString& what)
             what, e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("libgit2 error %1").arg(code)));
 }
 
-QString publishGit(ActionContext& ctx)
+// git init (or open) `dir`, commit every file and push `branch` to remoteUrl with the given
+// credentials. Sets *commitHash. Returns an empty string or the error.
+QString commitAndPush(ActionContext& ctx, const QString& dir, const QString& sourcePath, QString remoteUrl,
+    Git::Credentials credentials, const QString& branch, QString* commitHash)
 {
-    QString remoteUrl = str(ctx, "remoteUrl");
-    if (remoteUrl.isEmpty())
-        return QStringLiteral("input remoteUrl is required");
-    const QString branch = str(ctx, "defaultBranch", QStringLiteral("main"));
     const QString message = str(ctx, "gitCommitMessage", QStringLiteral("initial commit"));
     const Git::Signature author { str(ctx, "gitAuthorName", QStringLiteral("Scaffolder")),
         str(ctx, "gitAuthorEmail", QStringLiteral("scaffolder@backstage.io")) };
-    QString error;
-    const QString sourcePath = str(ctx, "sourcePath", QStringLiteral("."));
-    const QString dir = confinedPath(ctx.workspace, sourcePath, &error);
-    if (dir.isEmpty())
-        return error;
     const QString shownUrl = Git::redactUrl(remoteUrl);
-    ctx.setOutput(QStringLiteral("remoteUrl"), shownUrl);
-    ctx.setOutput(QStringLiteral("repoContentsUrl"), shownUrl);
-    if (ctx.dryRun) {
-        ctx.wouldDo << QStringLiteral(
-            "git init %1, commit every file as \"%2 <%3>\" with message \"%4\" on %5, push to %6")
-                           .arg(relativeTo(ctx.workspace, dir), author.name, author.email, message, branch, shownUrl);
-        ctx.setOutput(QStringLiteral("commitHash"), QString());
-        return {};
-    }
-    if (!QFileInfo(dir).isDir())
-        return QStringLiteral("sourcePath %1 is not a folder of the workspace").arg(sourcePath);
     Git::RemoteOptions options;
     options.cancel = ctx.cancel;
-    const QString token = str(ctx, "token", ctx.secrets.value(QStringLiteral("gitToken")).toString());
-    if (!token.isEmpty())
-        options.credentials.secret = token.toUtf8();
+    options.credentials = std::move(credentials);
     remoteUrl = Git::takeUrlPassword(remoteUrl, &options.credentials);
 
     const bool existed = QFileInfo::exists(dir + QStringLiteral("/.git"));
@@ -690,15 +675,14 @@ QString publishGit(ActionContext& ctx)
             exclude.write("\n/.flightdeck-task.json\n");
     }
     ctx.info(QStringLiteral("Committing the files of %1").arg(sourcePath));
-    QString commitHash;
     Git::Result<Git::CommitInfo> commit = repo.value().commitAll(message, author);
     if (commit) {
-        commitHash = commit->sha;
+        *commitHash = commit->sha;
     } else if (commit.error().kind == Git::ErrorKind::NothingToCommit) {
         const auto head = repo.value().headCommit(); // a resumed run: already committed
         if (!head)
             return commit.error().toString();
-        commitHash = head->sha;
+        *commitHash = head->sha;
     } else {
         return commit.error().toString();
     }
@@ -726,43 +710,334 @@ QString publishGit(ActionContext& ctx)
     if (!pushed)
         return pushed.error().toString();
     ctx.created << QStringLiteral("remote:%1#%2").arg(shownUrl, branch);
-    ctx.setOutput(QStringLiteral("commitHash"), commitHash);
-    ctx.info(QStringLiteral("Pushed commit %1").arg(commitHash.left(8)));
+    ctx.info(QStringLiteral("Pushed commit %1").arg(commitHash->left(8)));
     return {};
 }
 
-// publish:github / publish:gitlab: the dry-run knows what they would do; a real run needs the
-// REST client, which is not written yet.
+QString publishGit(ActionContext& ctx)
+{
+    const QString remoteUrl = str(ctx, "remoteUrl");
+    if (remoteUrl.isEmpty())
+        return QStringLiteral("input remoteUrl is required");
+    const QString branch = str(ctx, "defaultBranch", QStringLiteral("main"));
+    QString error;
+    const QString sourcePath = str(ctx, "sourcePath", QStringLiteral("."));
+    const QString dir = confinedPath(ctx.workspace, sourcePath, &error);
+    if (dir.isEmpty())
+        return error;
+    const QString shownUrl = Git::redactUrl(remoteUrl);
+    ctx.setOutput(QStringLiteral("remoteUrl"), shownUrl);
+    ctx.setOutput(QStringLiteral("repoContentsUrl"), shownUrl);
+    if (ctx.dryRun) {
+        ctx.wouldDo << QStringLiteral(
+            "git init %1, commit every file as \"%2 <%3>\" with message \"%4\" on %5, push to %6")
+                           .arg(relativeTo(ctx.workspace, dir),
+                               str(ctx, "gitAuthorName", QStringLiteral("Scaffolder")),
+                               str(ctx, "gitAuthorEmail", QStringLiteral("scaffolder@backstage.io")),
+                               str(ctx, "gitCommitMessage", QStringLiteral("initial commit")), branch, shownUrl);
+        ctx.setOutput(QStringLiteral("commitHash"), QString());
+        return {};
+    }
+    if (!QFileInfo(dir).isDir())
+        return QStringLiteral("sourcePath %1 is not a folder of the workspace").arg(sourcePath);
+    Git::Credentials credentials;
+    const QString token = str(ctx, "token", ctx.secrets.value(QStringLiteral("gitToken")).toString());
+    if (!token.isEmpty())
+        credentials.secret = token.toUtf8();
+    QString commitHash;
+    error = commitAndPush(ctx, dir, sourcePath, remoteUrl, std::move(credentials), branch, &commitHash);
+    if (!error.isEmpty())
+        return error;
+    ctx.setOutput(QStringLiteral("commitHash"), commitHash);
+    return {};
+}
+
+// One REST exchange on the runner's thread: HttpClient is signal-driven, so a local event loop
+// waits for it (and lets the step's cancel flag abort it).
+Net::HttpResponse sendAndWait(Net::HttpClient& client, const Net::HttpRequest& request, const std::atomic<bool>* cancel)
+{
+    Net::HttpResponse result;
+    QEventLoop loop;
+    QPointer<Net::HttpReply> reply = client.send(request);
+    QObject::connect(reply, &Net::HttpReply::finished, &loop, [&](const Net::HttpResponse& response) {
+        result = response;
+        loop.quit();
+    });
+    QTimer poll;
+    poll.setInterval(100);
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (cancel && cancel->load() && reply)
+            reply->cancel();
+    });
+    poll.start();
+    loop.exec();
+    return result;
+}
+
+struct HostedRepo
+{
+    QString host;
+    QString owner;
+    QString repo;
+};
+
+// What GitHub or GitLab said about a failed request, for people: the status, the server's message
+// (GitHub's errors[].message too) and what to do.
+QString hostedError(const QString& vendor, const HostedRepo& target, const QString& what,
+    const Net::HttpResponse& response, const QString& tokenSecret)
+{
+    const Net::HttpError& e = response.error;
+    QString server = e.serverMessage;
+    const QJsonObject body = QJsonDocument::fromJson(e.body).object();
+    QStringList details;
+    const QJsonValue errors = body.value(QStringLiteral("errors"));
+    for (const QJsonValue& item : errors.toArray()) {
+        const QString m = item.isObject() ? item.toObject().value(QStringLiteral("message")).toString() : item.toString();
+        if (!m.isEmpty() && !details.contains(m))
+            details << m;
+    }
+    // GitLab: {"message": {"name": ["has already been taken"], …}}
+    const QJsonObject messages = body.value(QStringLiteral("message")).toObject();
+    for (auto it = messages.begin(); it != messages.end(); ++it)
+        for (const QJsonValue& m : it.value().toArray())
+            details << QStringLiteral("%1 %2").arg(it.key(), m.toString());
+    if (!details.isEmpty())
+        server = server.isEmpty() ? details.join(QStringLiteral("; "))
+                                  : QStringLiteral("%1: %2").arg(server, details.join(QStringLiteral("; ")));
+    const QString full = QStringLiteral("%1/%2").arg(target.owner, target.repo);
+    QString text;
+    if (e.status > 0)
+        text = QStringLiteral("%1 (%2) answered HTTP %3 to %4").arg(vendor, target.host).arg(e.status).arg(what);
+    else
+        text = QStringLiteral("could not reach %1 (%2) to %3: %4").arg(vendor, target.host, what, e.message);
+    if (!server.isEmpty())
+        text += QStringLiteral(": \"%1\"").arg(server);
+    QString hint;
+    switch (e.status) {
+    case 401:
+        hint = QStringLiteral("The token was rejected: store a valid %1 token in the keychain (secret %2) or pass the "
+                              "step's token input.")
+                   .arg(vendor, tokenSecret);
+        break;
+    case 403:
+        hint = QStringLiteral("The token may not create repositories under %1 (GitHub: the repo scope or "
+                              "Administration write; GitLab: the api scope and at least Developer in the group), or "
+                              "a rate limit was hit.")
+                   .arg(target.owner);
+        break;
+    case 404:
+        hint = QStringLiteral("%1 does not exist on %2 or the token cannot see it: check the owner in repoUrl.")
+                   .arg(target.owner, target.host);
+        break;
+    case 409:
+    case 422:
+        hint = QStringLiteral("A repository %1 may already exist: choose another name or delete the existing one.")
+                   .arg(full);
+        break;
+    default:
+        if (e.status == 0)
+            hint = QStringLiteral("Check the network, or the API base URL configured for %1.").arg(target.host);
+        else if (!e.hint.isEmpty())
+            hint = e.hint;
+        break;
+    }
+    if (!hint.isEmpty())
+        text += QStringLiteral(". ") + hint;
+    return text + QStringLiteral(" Nothing was pushed.");
+}
+
+QString apiBaseFor(const ActionContext& ctx, const QString& host, bool gitlab)
+{
+    QString base = ctx.apiBaseUrls.value(host);
+    if (base.isEmpty()) {
+        if (gitlab)
+            base = QStringLiteral("https://%1/api/v4").arg(host);
+        else if (host == QLatin1String("github.com"))
+            base = QStringLiteral("https://api.github.com");
+        else
+            base = QStringLiteral("https://%1/api/v3").arg(host);
+    }
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    return base;
+}
+
+QString pathSegment(const QString& s)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(s));
+}
+
 QString publishHosted(ActionContext& ctx, bool gitlab)
 {
     const QString repoUrl = str(ctx, "repoUrl");
     const int q = repoUrl.indexOf(QLatin1Char('?'));
     if (repoUrl.isEmpty() || q < 0)
         return QStringLiteral("input repoUrl must look like host?owner=o&repo=r, not \"%1\"").arg(repoUrl);
-    const QString host = repoUrl.left(q);
+    HostedRepo target;
+    target.host = repoUrl.left(q);
     const QUrlQuery query(repoUrl.mid(q + 1));
-    const QString owner = query.queryItemValue(QStringLiteral("owner"));
-    const QString repo = query.queryItemValue(QStringLiteral("repo"));
-    if (owner.isEmpty() || repo.isEmpty())
+    target.owner = query.queryItemValue(QStringLiteral("owner"), QUrl::FullyDecoded);
+    target.repo = query.queryItemValue(QStringLiteral("repo"), QUrl::FullyDecoded);
+    if (target.owner.isEmpty() || target.repo.isEmpty())
         return QStringLiteral("input repoUrl %1 lacks owner or repo").arg(repoUrl);
+    const QString vendor = gitlab ? QStringLiteral("GitLab") : QStringLiteral("GitHub");
     const QString branch = str(ctx, "defaultBranch", QStringLiteral("master"));
-    const QString html = QStringLiteral("https://%1/%2/%3").arg(host, owner, repo);
-    if (!ctx.dryRun)
-        return QStringLiteral(
-            "%1 is not supported by this Flightdeck build (creating the repository through the REST "
-            "API is not implemented); push to an existing remote instead (flightdeck scaffold run --push URL)")
-            .arg(ctx.action);
-    ctx.wouldDo << QStringLiteral(
-        "create the %1 %2 repository %3/%4 on %5 through its REST API, then push %6 to its %7 branch")
-                       .arg(str(ctx, "repoVisibility", QStringLiteral("private")),
-                           gitlab ? QStringLiteral("GitLab") : QStringLiteral("GitHub"), owner, repo, host,
-                           str(ctx, "sourcePath", QStringLiteral("the workspace")), branch);
-    ctx.setOutput(QStringLiteral("remoteUrl"), QString(html + QStringLiteral(".git")));
-    ctx.setOutput(QStringLiteral("repoContentsUrl"),
-        QString(html + (gitlab ? QStringLiteral("/-/blob/") : QStringLiteral("/blob/")) + branch));
-    ctx.setOutput(QStringLiteral("commitHash"), QString());
-    if (gitlab)
+    const QString visibility = str(ctx, "repoVisibility", QStringLiteral("private"));
+    const QString html = QStringLiteral("https://%1/%2/%3").arg(target.host, target.owner, target.repo);
+    QString error;
+    const QString sourcePath = str(ctx, "sourcePath", QStringLiteral("."));
+    const QString dir = confinedPath(ctx.workspace, sourcePath, &error);
+    if (dir.isEmpty())
+        return error;
+    if (ctx.dryRun) {
+        ctx.wouldDo << QStringLiteral(
+            "create the %1 %2 repository %3/%4 on %5 through its REST API, then push %6 to its %7 branch")
+                           .arg(visibility, vendor, target.owner, target.repo, target.host,
+                               str(ctx, "sourcePath", QStringLiteral("the workspace")), branch);
+        ctx.setOutput(QStringLiteral("remoteUrl"), QString(html + QStringLiteral(".git")));
+        ctx.setOutput(QStringLiteral("repoContentsUrl"),
+            QString(html + (gitlab ? QStringLiteral("/-/blob/") : QStringLiteral("/blob/")) + branch));
+        ctx.setOutput(QStringLiteral("commitHash"), QString());
+        if (gitlab)
+            ctx.setOutput(QStringLiteral("created"), true);
+        return {};
+    }
+    if (!QFileInfo(dir).isDir())
+        return QStringLiteral("sourcePath %1 is not a folder of the workspace").arg(sourcePath);
+
+    const QString tokenSecret = gitlab ? QStringLiteral("gitlabToken") : QStringLiteral("githubToken");
+    const bool inputToken = !str(ctx, "token").isEmpty();
+    const QString token = inputToken ? str(ctx, "token") : ctx.secrets.value(tokenSecret).toString();
+    if (token.isEmpty())
+        return QStringLiteral("no %1 token for %2: store one in the keychain (secret %3), pass the step's token input, "
+                              "or publish to another git remote instead (flightdeck scaffold run … --push URL)")
+            .arg(vendor, target.host, tokenSecret);
+
+    const QString base = apiBaseFor(ctx, target.host, gitlab);
+    Net::HttpClient client;
+    auto prepare = [&](Net::HttpRequest request) {
+        request.retry = Net::RetryPolicy::none();
+        if (gitlab) {
+            // As Backstage: a token from the step is an OAuth token, the integration's a PAT.
+            request.credential = inputToken ? Net::Credential::bearer(token)
+                                            : Net::Credential::header("PRIVATE-TOKEN", token);
+            request.setHeader("Accept", "application/json");
+        } else {
+            request.credential = Net::Credential::bearer(token);
+            request.setHeader("Accept", "application/vnd.github+json");
+            request.setHeader("X-GitHub-Api-Version", "2022-11-28");
+        }
+        return request;
+    };
+    auto url = [&](const QString& path) { return QUrl(base + path); };
+
+    QString cloneUrl;
+    QString remoteUrl;
+    QString repoContentsUrl;
+    QJsonValue projectId;
+    Git::Credentials credentials;
+    credentials.secret = token.toUtf8();
+    const QString full = QStringLiteral("%1/%2").arg(target.owner, target.repo);
+    if (!gitlab) {
+        ctx.info(QStringLiteral("Looking up %1 on %2").arg(target.owner, base));
+        const Net::HttpResponse user
+            = sendAndWait(client, prepare(Net::HttpRequest::get(url(QStringLiteral("/users/") + pathSegment(target.owner)))),
+                ctx.cancel);
+        if (ctx.cancelled())
+            return QStringLiteral("cancelled");
+        if (!user.ok())
+            return hostedError(vendor, target, QStringLiteral("the lookup of owner %1").arg(target.owner), user, tokenSecret);
+        const bool organization
+            = user.json().object().value(QStringLiteral("type")).toString() == QLatin1String("Organization");
+        QJsonObject body { { QStringLiteral("name"), target.repo },
+            { QStringLiteral("private"), visibility == QLatin1String("private") },
+            { QStringLiteral("delete_branch_on_merge"), flag(ctx, "deleteBranchOnMerge", false) },
+            { QStringLiteral("allow_merge_commit"), flag(ctx, "allowMergeCommit", true) },
+            { QStringLiteral("allow_squash_merge"), flag(ctx, "allowSquashMerge", true) },
+            { QStringLiteral("allow_rebase_merge"), flag(ctx, "allowRebaseMerge", true) },
+            { QStringLiteral("allow_auto_merge"), flag(ctx, "allowAutoMerge", false) },
+            { QStringLiteral("allow_update_branch"), flag(ctx, "allowUpdateBranch", false) } };
+        if (organization)
+            body.insert(QStringLiteral("visibility"), visibility);
+        for (const char* key : { "description", "homepage" })
+            if (!str(ctx, key).isEmpty())
+                body.insert(QLatin1String(key), str(ctx, key));
+        static const char* const kRepoFlags[][2]
+            = { { "hasProjects", "has_projects" }, { "hasWiki", "has_wiki" }, { "hasIssues", "has_issues" } };
+        for (const auto& f : kRepoFlags)
+            if (ctx.input.value(QLatin1String(f[0])).isBool())
+                body.insert(QLatin1String(f[1]), flag(ctx, f[0]));
+        const QString path = organization ? QStringLiteral("/orgs/%1/repos").arg(pathSegment(target.owner))
+                                          : QStringLiteral("/user/repos");
+        ctx.info(QStringLiteral("Creating the %1 repository %2 (%3)")
+                     .arg(organization ? QStringLiteral("organization") : QStringLiteral("user"), full, visibility));
+        const Net::HttpResponse created
+            = sendAndWait(client, prepare(Net::HttpRequest::postJson(url(path), QJsonDocument(body))), ctx.cancel);
+        if (ctx.cancelled())
+            return QStringLiteral("cancelled");
+        if (!created.ok())
+            return hostedError(vendor, target, QStringLiteral("creating %1").arg(full), created, tokenSecret);
+        const QJsonObject repo = created.json().object();
+        cloneUrl = repo.value(QStringLiteral("clone_url")).toString();
+        if (cloneUrl.isEmpty())
+            return QStringLiteral("%1 (%2) created %3 but its answer has no clone_url; nothing was pushed")
+                .arg(vendor, target.host, full);
+        remoteUrl = cloneUrl;
+        repoContentsUrl = QStringLiteral("%1/blob/%2").arg(repo.value(QStringLiteral("html_url")).toString(), branch);
+        credentials.username = QStringLiteral("x-access-token");
+        for (const char* unsupported : { "collaborators", "topics", "repoVariables", "secrets", "access" })
+            if (ctx.input.contains(QLatin1String(unsupported)))
+                ctx.info(QStringLiteral("Input %1 is not applied by Flightdeck's publish:github").arg(QLatin1String(unsupported)));
+    } else {
+        ctx.info(QStringLiteral("Looking up namespace %1 on %2").arg(target.owner, base));
+        const Net::HttpResponse ns = sendAndWait(client,
+            prepare(Net::HttpRequest::get(url(QStringLiteral("/namespaces/") + pathSegment(target.owner)))), ctx.cancel);
+        if (ctx.cancelled())
+            return QStringLiteral("cancelled");
+        if (!ns.ok())
+            return hostedError(vendor, target, QStringLiteral("the lookup of namespace %1").arg(target.owner), ns, tokenSecret);
+        const QJsonValue namespaceId = ns.json().object().value(QStringLiteral("id"));
+        if (!namespaceId.isDouble())
+            return QStringLiteral("%1 (%2) answered the lookup of namespace %3 without an id; nothing was pushed")
+                .arg(vendor, target.host, target.owner);
+        const QJsonObject settings = ctx.input.value(QStringLiteral("settings")).toObject();
+        QJsonObject body { { QStringLiteral("name"), target.repo }, { QStringLiteral("path"), target.repo },
+            { QStringLiteral("namespace_id"), namespaceId }, { QStringLiteral("visibility"), visibility } };
+        if (!str(ctx, "description").isEmpty())
+            body.insert(QStringLiteral("description"), str(ctx, "description"));
+        for (auto it = settings.begin(); it != settings.end(); ++it)
+            body.insert(it.key(), it.value());
+        ctx.info(QStringLiteral("Creating the project %1 (%2)").arg(full, body.value(QStringLiteral("visibility")).toString()));
+        const Net::HttpResponse created = sendAndWait(
+            client, prepare(Net::HttpRequest::postJson(url(QStringLiteral("/projects")), QJsonDocument(body))), ctx.cancel);
+        if (ctx.cancelled())
+            return QStringLiteral("cancelled");
+        if (!created.ok())
+            return hostedError(vendor, target, QStringLiteral("creating %1").arg(full), created, tokenSecret);
+        const QJsonObject project = created.json().object();
+        cloneUrl = project.value(QStringLiteral("http_url_to_repo")).toString();
+        if (cloneUrl.isEmpty())
+            return QStringLiteral("%1 (%2) created %3 but its answer has no http_url_to_repo; nothing was pushed")
+                .arg(vendor, target.host, full);
+        projectId = project.value(QStringLiteral("id"));
+        remoteUrl = cloneUrl;
+        if (remoteUrl.endsWith(QLatin1String(".git")))
+            remoteUrl.chop(4);
+        repoContentsUrl = QStringLiteral("%1/-/blob/%2").arg(remoteUrl, branch);
+        credentials.username = QStringLiteral("oauth2");
+    }
+    ctx.created << QStringLiteral("remote:%1").arg(Git::redactUrl(remoteUrl));
+    QString commitHash;
+    error = commitAndPush(ctx, dir, sourcePath, cloneUrl, std::move(credentials), branch, &commitHash);
+    if (!error.isEmpty())
+        return QStringLiteral("%1 created %2 but the push failed: %3").arg(vendor, full, error);
+    ctx.setOutput(QStringLiteral("remoteUrl"), Git::redactUrl(remoteUrl));
+    ctx.setOutput(QStringLiteral("repoContentsUrl"), repoContentsUrl);
+    ctx.setOutput(QStringLiteral("commitHash"), commitHash);
+    if (gitlab) {
+        ctx.setOutput(QStringLiteral("projectId"), projectId);
         ctx.setOutput(QStringLiteral("created"), true);
+    }
     return {};
 }
 
@@ -795,9 +1070,9 @@ ActionRegistry ActionRegistry::builtIns()
         catalogRegister });
     r.add({ QStringLiteral("publish:git"), QStringLiteral("Commits the workspace and pushes it to any git remote"),
         publishGit });
-    r.add({ QStringLiteral("publish:github"), QStringLiteral("Creates a GitHub repository and pushes (dry-run only)"),
+    r.add({ QStringLiteral("publish:github"), QStringLiteral("Creates a GitHub repository through the REST API and pushes the workspace"),
         [](ActionContext& c) { return publishHosted(c, false); } });
-    r.add({ QStringLiteral("publish:gitlab"), QStringLiteral("Creates a GitLab project and pushes (dry-run only)"),
+    r.add({ QStringLiteral("publish:gitlab"), QStringLiteral("Creates a GitLab project through the REST API and pushes the workspace"),
         [](ActionContext& c) { return publishHosted(c, true); } });
     return r;
 }

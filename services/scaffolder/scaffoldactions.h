@@ -54,6 +54,10 @@ struct ActionContext
     QJsonObject user;
     const std::atomic<bool>* cancel = nullptr;
     CatalogRegistrar* registrar = nullptr;
+    // REST API base URL per host for publish:github / publish:gitlab (e.g. "github.example.com" →
+    // "http://127.0.0.1:8080/api/v3"). Hosts not listed use https://api.github.com for github.com,
+    // https://HOST/api/v3 for other GitHub hosts and https://HOST/api/v4 for GitLab.
+    QHash<QString, QString> apiBaseUrls;
     std::function<void(const QString&)> log;
     // Files, folders and repositories this step created (workspace-relative paths, or
     // "remote:<url>" for something outside), so that an aborted run can be cleaned up.
@@ -90,10 +94,24 @@ struct ActionDefinition
 //                  libgit2 can push to works (https with a token in secrets.gitToken or input.token,
 //                  ssh, file:// bare repositories). Outputs remoteUrl, repoContentsUrl (= remoteUrl)
 //                  and commitHash.
-// publish:github and publish:gitlab are NOT implemented (no REST repository creation yet): they
-// fail with a message unless the task's publishRemoteUrl replaces every publish:* step by a
-// publish:git push there. In a dry-run they, like catalog:register and publish:git, only record
-// what they would do and synthesise their outputs.
+//   publish:github - Backstage's: GET /users/{owner} tells a User from an Organization, then
+//                  POST /orgs/{owner}/repos or POST /user/repos creates the repository (name,
+//                  description, homepage, private/visibility, merge options); the workspace is then
+//                  committed and pushed with libgit2 to its clone_url as x-access-token:<token>.
+//                  Outputs remoteUrl (clone_url), repoContentsUrl (html_url/blob/<defaultBranch>),
+//                  commitHash. Branch protection, collaborators, topics, variables and secrets are
+//                  not applied (logged when asked for).
+//   publish:gitlab - GET /api/v4/namespaces/{owner} for the namespace id, POST /api/v4/projects
+//                  {name, path, namespace_id, visibility, description}, then the push to
+//                  http_url_to_repo as oauth2:<token>. Outputs remoteUrl (http_url_to_repo without
+//                  .git), repoContentsUrl (remoteUrl/-/blob/<defaultBranch>), projectId, commitHash,
+//                  created.
+//                  The token is input.token, else secrets.githubToken / secrets.gitlabToken. An API
+//                  error (401, 403, 404, 409, 422, network) fails the step naming the host, the
+//                  status and the server's message, and nothing is pushed.
+// With the task's publishRemoteUrl every publish:* step becomes a publish:git push there instead.
+// In a dry-run they, like catalog:register and publish:git, only record what they would do and
+// synthesise their outputs.
 class ActionRegistry
 {
 public:

@@ -658,6 +658,7 @@ bool TaskRunner::runStep(int index, bool taskFailed)
             { QStringLiteral("entity"), m_options.userEntity } };
         ac.cancel = &m_cancel;
         ac.registrar = m_options.registrar;
+        ac.apiBaseUrls = m_options.scmApiBaseUrls;
         ac.log = [this, index](const QString& line) { log(index, line); };
         if (m_options.dryRun)
             log(index,

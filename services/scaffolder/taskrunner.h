@@ -72,6 +72,9 @@ struct TaskOptions
     // When set, every publish:* step (publish:github, publish:gitlab, …) runs as publish:git pushing
     // to this URL (the CLI's --push, and tests with a local bare remote).
     QString publishRemoteUrl;
+    // REST API base URL per host for publish:github / publish:gitlab (GitHub Enterprise, GitLab
+    // self-managed, tests on 127.0.0.1): host → e.g. "https://ghe.example.com/api/v3".
+    QHash<QString, QString> scmApiBaseUrls;
     CatalogRegistrar* registrar = nullptr; // catalog:register; null: the step reports only
     // Where the state is kept; default <workspace>/.flightdeck-task.json (never published: the
     // git publisher excludes it).

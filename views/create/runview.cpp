@@ -8,6 +8,7 @@
 
 #include "catalog/catalogservice.h"
 #include "core/workers.h"
+#include "scaffolder/publishsecrets.h"
 #include "scaffolder/workspaceregistrar.h"
 
 #include <QDesktopServices>
@@ -208,10 +209,31 @@ void RunView::launch(bool resume)
             setStepStatus(m_steps->count() - 1, StepStatus::Pending);
         }
     }
+    // publish:github / publish:gitlab take their token from the keychain: read it first (the
+    // keychain answers asynchronously), then start the worker.
+    const bool hostedPublish = std::any_of(m_template.steps.cbegin(), m_template.steps.cend(), [](const TemplateStep& s) {
+        return s.action == QLatin1String("publish:github") || s.action == QLatin1String("publish:gitlab");
+    });
+    if (hostedPublish && !m_dryRun && m_remote.isEmpty() && m_context.secrets) {
+        m_cancel->setEnabled(false);
+        m_summary->setText(tr("Reading the publishing token from the keychain…"));
+        readPublishSecrets(m_context.secrets, this, [this, resume](const QJsonObject& secrets) {
+            m_cancel->setEnabled(true);
+            m_summary->setText(tr("Working in %1").arg(m_workspace));
+            startWorker(resume, secrets);
+        });
+        return;
+    }
+    startWorker(resume, {});
+}
+
+void RunView::startWorker(bool resume, const QJsonObject& secrets)
+{
     TaskOptions options;
     options.workspace = m_workspace;
     options.dryRun = m_dryRun;
     options.publishRemoteUrl = m_remote;
+    options.secrets = secrets;
     if (!m_dryRun && m_context.catalog) {
         m_registrar = std::make_unique<WorkspaceRegistrar>(m_context.catalog);
         options.registrar = m_registrar.get();

@@ -65,6 +65,7 @@ Q_SIGNALS:
 
 private:
     void launch(bool resume);
+    void startWorker(bool resume, const QJsonObject& secrets);
     void onFinished();
     void setStepStatus(int index, Scaffolder::StepStatus status);
     void showFiles();
