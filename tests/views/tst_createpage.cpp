@@ -634,6 +634,52 @@ private Q_SLOTS:
                     ->text()
                     .contains(QStringLiteral("no-such-template")));
     }
+    // A run that fails offers to resume from the failed step and to clean up; resuming after the
+    // cause is fixed completes it, cleaning up removes what it wrote.
+    void failedRun_resumeAndCleanUp()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("t/skeleton/README.md")), "# ${{ values.name }}\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("t/template.yaml")),
+            "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: flaky\nspec:\n  owner: group:default/team-a\n"
+            "  type: service\n  parameters:\n    - properties:\n        name: {type: string}\n  steps:\n"
+            "    - id: fetch\n      name: Generate\n      action: fetch:template\n      input: {url: ./skeleton, values: {name: '${{ parameters.name }}'}}\n"
+            "    - id: rename\n      name: Rename the notes\n      action: fs:rename\n      input: {files: [{from: NOTES.md, to: docs/NOTES.md}]}\n"));
+        const Scaffolder::TemplateLoad load = Scaffolder::loadTemplateFile(dir.filePath(QStringLiteral("t/template.yaml")));
+        QVERIFY(load.ok);
+        const QString ws = dir.filePath(QStringLiteral("task"));
+        RunView run(*m_context);
+        QSignalSpy finished(&run, &RunView::runFinished);
+        run.start(load.value, {{QStringLiteral("name"), QStringLiteral("notes")}}, false, ws);
+        QVERIFY(QTest::qWaitFor([&] { return finished.size() == 1; }, 30000));
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QVERIFY(run.stepList()->item(0)->text().endsWith(QStringLiteral("done")));
+        QVERIFY(run.stepList()->item(1)->text().endsWith(QStringLiteral("failed")));
+        QVERIFY2(run.summary()->text().contains(QStringLiteral("rename")), qPrintable(run.summary()->text()));
+        QVERIFY(!run.resumeButton()->isHidden());
+        QVERIFY(!run.cleanupButton()->isHidden());
+        QVERIFY(QFile::exists(ws + QStringLiteral("/README.md")));
+
+        // Fix the cause and resume: the fetch step is not run again, the rename is.
+        QVERIFY(writeFile(ws + QStringLiteral("/NOTES.md"), "notes\n"));
+        run.resumeButton()->click();
+        QVERIFY(QTest::qWaitFor([&] { return finished.size() == 2; }, 30000));
+        QVERIFY2(finished.at(1).at(0).toBool(), qPrintable(run.state().error));
+        QVERIFY(QFile::exists(ws + QStringLiteral("/docs/NOTES.md")));
+        QVERIFY(run.resumeButton()->isHidden());
+
+        // A second failing run in a fresh folder, then cleaned up.
+        const QString ws2 = dir.filePath(QStringLiteral("task2"));
+        run.start(load.value, {{QStringLiteral("name"), QStringLiteral("notes")}}, false, ws2);
+        QVERIFY(QTest::qWaitFor([&] { return finished.size() == 3; }, 30000));
+        QCOMPARE(finished.at(2).at(0).toBool(), false);
+        QVERIFY(QFile::exists(ws2 + QStringLiteral("/README.md")));
+        run.cleanupButton()->click();
+        QVERIFY(!QFile::exists(ws2 + QStringLiteral("/README.md")));
+        QVERIFY2(run.summary()->text().startsWith(QStringLiteral("Cleaned up")), qPrintable(run.summary()->text()));
+        QVERIFY(run.cleanupButton()->isHidden());
+    }
+
     // A real run (last: it adds a source to the workspace): publishing to a local bare remote,
     // registering, and the new entity is in the catalog; the run's link opens it.
     void realRun_pushesRegistersAndLinksToTheNewEntity()
