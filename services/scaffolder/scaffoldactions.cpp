@@ -223,11 +223,26 @@ QString renderError(const QString& what, const Nunjucks::RenderError& e)
         .arg(e.message, e.expression);
 }
 
+// A dry run goes on past a fetch it cannot do here (a remote URL): it says what a real run would
+// fetch and that it would stop there.
+bool remoteFetchInDryRun(ActionContext& ctx, const QString& url)
+{
+    const QUrl parsed(url);
+    if (!ctx.dryRun || parsed.isLocalFile() || !parsed.isValid() || parsed.scheme().size() <= 1)
+        return false;
+    ctx.wouldDo << QStringLiteral("fetch %1 into %2 — remote fetches are not available in Flightdeck yet, so a real run "
+                                  "stops here")
+                       .arg(url, str(ctx, "targetPath", QStringLiteral(".")));
+    return true;
+}
+
 // fetch:template and fetch:template:file (SPEC B7).
 QString fetchTemplate(ActionContext& ctx, bool singleFile)
 {
     QString error;
     const QString url = str(ctx, "url");
+    if (remoteFetchInDryRun(ctx, url))
+        return {};
     const QString source = resolveFetchUrl(ctx, url, &error);
     if (source.isEmpty())
         return error;
@@ -380,6 +395,8 @@ QString fetchPlain(ActionContext& ctx, bool singleFile)
 {
     QString error;
     const QString url = str(ctx, "url");
+    if (remoteFetchInDryRun(ctx, url))
+        return {};
     const QString source = resolveFetchUrl(ctx, url, &error);
     if (source.isEmpty())
         return error;

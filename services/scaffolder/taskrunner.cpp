@@ -639,6 +639,15 @@ bool TaskRunner::runStep(int index, bool taskFailed)
             actionInput.insert(QStringLiteral("remoteUrl"), m_options.publishRemoteUrl);
         }
         const ActionDefinition* action = m_actions.find(actionId);
+        if (!action && m_options.dryRun) {
+            // As Backstage skips actions without dry-run support: the dry run goes on, says what a
+            // real run would need, and the step's outputs stay undefined.
+            const QString note = QStringLiteral("run %1 — this Flightdeck has no such action, so a real run stops here")
+                                     .arg(actionId);
+            state.wouldDo << note;
+            log(index, QStringLiteral("[dry-run] %1").arg(note));
+            continue;
+        }
         if (!action)
             return finish(StepStatus::Failed,
                 QStringLiteral("step \"%1\": unknown action %2 (known: %3)")
