@@ -9,13 +9,14 @@ namespace Flightdeck::Cli {
 
 int runCatalog(const QStringList& arguments);
 int runScaffold(const QStringList& arguments);
+int runAudit(const QStringList& arguments);
 
 bool isSubcommand(int argc, char** argv)
 {
     if (argc < 2)
         return false;
     const char* first = argv[1];
-    return std::strcmp(first, "catalog") == 0 || std::strcmp(first, "scaffold") == 0 || std::strcmp(first, "help") == 0 || std::strcmp(first, "--help") == 0
+    return std::strcmp(first, "catalog") == 0 || std::strcmp(first, "scaffold") == 0 || std::strcmp(first, "audit") == 0 || std::strcmp(first, "help") == 0 || std::strcmp(first, "--help") == 0
         || std::strcmp(first, "-h") == 0 || std::strcmp(first, "--version") == 0;
 }
 
@@ -32,6 +33,7 @@ static void printUsage(QTextStream& out)
            "  catalog relations REF [--depth N] [--direction in|out|both] SOURCE...\n"
            "  scaffold list    [--workspace FILE] [SOURCE...]\n"
            "  scaffold run     TEMPLATE --values FILE --output DIR [--dry-run] [--push URL]\n"
+           "  audit verify     [--database FILE]\n"
            "\n"
            "SOURCE is a file, a directory, a git URL (https://host/x.git, file:///path/x.git, git@host:path)\n"
            "or a Backstage backend (backstage+http(s)://host:port). With --workspace FILE the workspace's\n"
@@ -54,6 +56,8 @@ int run(const QStringList& arguments)
         return runCatalog(arguments.mid(2));
     if (command == QLatin1String("scaffold"))
         return runScaffold(arguments.mid(2));
+    if (command == QLatin1String("audit"))
+        return runAudit(arguments.mid(2));
     QTextStream err(stderr);
     err << "flightdeck: unknown command " << command << "\n";
     printUsage(err);

@@ -39,6 +39,28 @@ const QList<Migration>& schemaMigrations()
                 // blobs themselves in a temporary B-tree that spills to disk.
                 QStringLiteral("CREATE INDEX catalog_file_order ON catalog_file (source_id, ordinal, file)"),
             } },
+        { 4, QStringLiteral("deploy audit journal"),
+            {
+                // Deploy, promote and rollback, as intent and as result, each record chained to the
+                // one before by SHA-256 (Deploy::AuditJournal).
+                QStringLiteral("CREATE TABLE audit_record ("
+                               " seq INTEGER PRIMARY KEY,"
+                               " kind TEXT NOT NULL,"
+                               " intent_seq INTEGER NOT NULL DEFAULT 0,"
+                               " operation TEXT NOT NULL,"
+                               " service TEXT NOT NULL,"
+                               " environment TEXT NOT NULL,"
+                               " from_version TEXT NOT NULL DEFAULT '',"
+                               " to_version TEXT NOT NULL DEFAULT '',"
+                               " backend TEXT NOT NULL DEFAULT '',"
+                               " actor TEXT NOT NULL DEFAULT '',"
+                               " started_at INTEGER NOT NULL DEFAULT 0,"
+                               " ended_at INTEGER NOT NULL DEFAULT 0,"
+                               " result TEXT NOT NULL DEFAULT '',"
+                               " detail TEXT NOT NULL DEFAULT '',"
+                               " prev_hash TEXT NOT NULL DEFAULT '',"
+                               " hash TEXT NOT NULL)"),
+            } },
     };
     return migrations;
 }
