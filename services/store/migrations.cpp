@@ -61,6 +61,18 @@ const QList<Migration>& schemaMigrations()
                                " prev_hash TEXT NOT NULL DEFAULT '',"
                                " hash TEXT NOT NULL)"),
             } },
+        { 5, QStringLiteral("deploy leases"),
+            {
+                // One operation at a time per service and environment, across instances
+                // (Deploy::DeployLease).
+                QStringLiteral("CREATE TABLE deploy_lease ("
+                               " service TEXT NOT NULL,"
+                               " environment TEXT NOT NULL,"
+                               " holder TEXT NOT NULL,"
+                               " acquired_at INTEGER NOT NULL,"
+                               " expires_at INTEGER NOT NULL,"
+                               " PRIMARY KEY (service, environment))"),
+            } },
     };
     return migrations;
 }
