@@ -65,8 +65,13 @@ void CatalogService::open(const Workspace::Workspace& workspace, const QString& 
 {
     m_workspace = workspace;
     ++m_generation;
-    if (m_refresh)
+    if (m_refresh) {
+        // The old workspace's refresh may still finish (its workers hold it): its result is
+        // dropped by generation (startRefresh), and a refresh of the new workspace starts at once.
         m_refresh->cancel();
+        m_refresh = nullptr;
+    }
+    m_refreshAgain = false;
     m_lastGood.clear();
     m_status.clear();
     for (const Sources::CatalogSourceSpec& spec : m_workspace.sources())
@@ -200,7 +205,15 @@ void CatalogService::startRefresh()
     options.buildSearchIndex = true; // on the worker, so typing never waits for it
     m_refresh = new Sources::CatalogRefresh(m_workspace.sources(), options, m_secrets, this);
     connect(m_refresh, &Sources::CatalogRefresh::progress, this, &CatalogService::refreshProgress);
-    connect(m_refresh, &Sources::CatalogRefresh::finished, this, &CatalogService::refreshDone);
+    Sources::CatalogRefresh* refresh = m_refresh;
+    connect(m_refresh, &Sources::CatalogRefresh::finished, this,
+            [this, refresh, generation = m_generation](const Sources::RefreshResult& result) {
+                if (generation != m_generation || refresh != m_refresh) {
+                    refresh->deleteLater(); // a refresh of a workspace that is no longer open
+                    return;
+                }
+                refreshDone(result);
+            });
     Q_EMIT refreshStarted();
     m_refresh->start();
 }

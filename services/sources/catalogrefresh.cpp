@@ -307,6 +307,7 @@ void CatalogRefresh::buildCatalog()
         RefreshResult r;
         r.sources = m_loads;
         r.catalog = watcher->result();
+        r.cancelled = m_cancel->load(); // cancelled while the catalog was being built
         r.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedAt;
         m_running = false;
         Q_EMIT finished(r);
