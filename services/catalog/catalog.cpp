@@ -147,7 +147,9 @@ void Catalog::buildRelations()
     const auto resolve = [this](Chunk& chunk) {
         chunk.raw.reserve(size_t(chunk.end - chunk.begin) * 10);
         for (qsizetype i = chunk.begin; i < chunk.end; ++i) {
-            for (const DeclaredRelation& r : m_entities[i].declared) {
+            // Read through a const Entity: the non-const list would detach (deep-copy) every
+            // entity's relations, which it shares with the file loads.
+            for (const DeclaredRelation& r : std::as_const(m_entities)[i].declared) {
                 const auto it = m_index.constFind(r.target);
                 if (it != m_index.constEnd()) {
                     chunk.raw.push_back({qint32(i), qint32(*it), r.type});

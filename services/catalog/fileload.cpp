@@ -192,7 +192,7 @@ public:
     bool readTable()
     {
         const quint64 n = count();
-        m_table.reserve(qsizetype(n));
+        m_table.reserve(qsizetype(std::min<quint64>(n, 1 << 16))); // a hint, not a trusted size
         for (quint64 k = 0; k < n && m_ok; ++k) {
             const quint64 len = count();
             if (!m_ok || len > quint64(m_end - m_p))
@@ -410,9 +410,13 @@ bool decodeFileLoad(QByteArrayView blob, FileLoad& f)
     f.path = r.str();
     f.stamp = decodeStamp(r);
     quint64 n = r.count();
-    f.entities.resize(qsizetype(n));
-    for (quint64 k = 0; k < n && r.ok(); ++k)
-        decodeEntity(r, f.entities[qsizetype(k)]);
+    // A stored count only bounds the bytes left, and an entity takes far more memory than a byte:
+    // grow as entities really decode, never allocate what a damaged blob claims.
+    for (quint64 k = 0; k < n && r.ok(); ++k) {
+        Entity e;
+        decodeEntity(r, e);
+        f.entities.push_back(std::move(e));
+    }
     n = r.count();
     for (quint64 k = 0; k < n && r.ok(); ++k) {
         Diagnostic d;
