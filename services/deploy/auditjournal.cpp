@@ -98,8 +98,7 @@ AuditRecord AuditJournal::append(AuditRecord record, QString* error)
     record.hash = sha256(record.canonical());
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral("INSERT INTO audit_record (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").arg(Columns));
-    // A null QString binds as SQL NULL; the columns hold '' for "none".
-    const auto text = [](const QString& s) { return s.isNull() ? QString(QLatin1String("")) : s; };
+    const auto text = &Store::sqlText;
     const QVariantList values {record.sequence, kindName(record.kind), record.intent, text(record.operation), text(record.service),
                                text(record.environment), text(record.fromVersion), text(record.toVersion), text(record.backend),
                                text(record.actor), msOf(record.startedAt), msOf(record.endedAt), text(record.result),

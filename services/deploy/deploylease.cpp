@@ -38,22 +38,27 @@ bool DeployLease::acquire(const QString& holder, int ttlSeconds, QString* error)
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT holder, expires_at FROM deploy_lease WHERE service = ? AND environment = ?"));
-    q.addBindValue(m_service);
-    q.addBindValue(m_environment);
+    q.addBindValue(Store::sqlText(m_service));
+    q.addBindValue(Store::sqlText(m_environment));
     if (!q.exec()) {
         if (error)
             *error = q.lastError().text();
         return false;
     }
-    if (q.next() && q.value(1).toLongLong() > now && q.value(0).toString() != holder)
-        return false; // held by someone else, and not expired
+    if (q.next() && q.value(1).toLongLong() > now && q.value(0).toString() != holder) {
+        if (error) // held by someone else, and not expired
+            *error = QStringLiteral("%1 in %2 is busy: %3 until %4")
+                         .arg(m_service, m_environment, q.value(0).toString(),
+                              QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(), Qt::UTC).toString(Qt::ISODate));
+        return false;
+    }
     q.finish();
     QSqlQuery put(db);
     put.prepare(QStringLiteral("INSERT OR REPLACE INTO deploy_lease (service, environment, holder, acquired_at, expires_at) "
                                "VALUES (?, ?, ?, ?, ?)"));
-    put.addBindValue(m_service);
-    put.addBindValue(m_environment);
-    put.addBindValue(holder);
+    put.addBindValue(Store::sqlText(m_service));
+    put.addBindValue(Store::sqlText(m_environment));
+    put.addBindValue(Store::sqlText(holder));
     put.addBindValue(now);
     put.addBindValue(now + qint64(ttlSeconds) * 1000);
     if (!put.exec() || !tx.commit()) {
@@ -83,9 +88,9 @@ void DeployLease::release()
     m_held = false;
     QSqlQuery q(m_database.connection());
     q.prepare(QStringLiteral("DELETE FROM deploy_lease WHERE service = ? AND environment = ? AND holder = ?"));
-    q.addBindValue(m_service);
-    q.addBindValue(m_environment);
-    q.addBindValue(m_holder);
+    q.addBindValue(Store::sqlText(m_service));
+    q.addBindValue(Store::sqlText(m_environment));
+    q.addBindValue(Store::sqlText(m_holder));
     q.exec();
 }
 
@@ -94,8 +99,8 @@ DeployLease::Holder DeployLease::current() const
     Holder h;
     QSqlQuery q(m_database.connection());
     q.prepare(QStringLiteral("SELECT holder, acquired_at, expires_at FROM deploy_lease WHERE service = ? AND environment = ?"));
-    q.addBindValue(m_service);
-    q.addBindValue(m_environment);
+    q.addBindValue(Store::sqlText(m_service));
+    q.addBindValue(Store::sqlText(m_environment));
     if (q.exec() && q.next()) {
         h.id = q.value(0).toString();
         h.acquiredAt = QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(), Qt::UTC);

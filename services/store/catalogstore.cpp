@@ -34,10 +34,9 @@ QVariant timeValue(const QDateTime& t)
     return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
 }
 
-// Qt binds a null QString as SQL NULL; the text columns are NOT NULL.
 QString text(const QString& s)
 {
-    return s.isNull() ? QStringLiteral("") : s;
+    return sqlText(s);
 }
 
 QDateTime timeFrom(const QVariant& v)

@@ -22,6 +22,13 @@ struct Migration
     QStringList statements; // run in order inside one transaction
 };
 
+// Qt binds a null QString as SQL NULL; text columns are NOT NULL and hold '' for "none". Bind
+// text through this.
+inline QString sqlText(const QString& s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 // The schema of this version of Flightdeck (migrations.cpp).
 const QList<Migration>& schemaMigrations();
 

@@ -30,6 +30,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(a.acquire(QStringLiteral("instance 1: deploy 1.4.2"), 600, &error), qPrintable(error));
         QVERIFY(!b.acquire(QStringLiteral("instance 2: rollback"), 600, &error));
+        QVERIFY2(error.contains(QStringLiteral("busy: instance 1: deploy 1.4.2 until")), qPrintable(error));
         QCOMPARE(b.current().id, QStringLiteral("instance 1: deploy 1.4.2"));
         QVERIFY(b.current().expiresAt > QDateTime::currentDateTimeUtc().addSecs(500));
         QVERIFY(other.acquire(QStringLiteral("instance 2: deploy staging"), 600)); // another environment is free
