@@ -7,6 +7,7 @@
 #include "create/templatewizard.h"
 #include "icons.h"
 #include "navigation.h"
+#include "refs.h"
 
 #include "catalog/catalogservice.h"
 
@@ -63,12 +64,6 @@ QList<TemplateCard> readBundled()
         out << c;
     }
     return out;
-}
-
-QString shortRef(const QString& key)
-{
-    QString s = key.mid(key.indexOf(QLatin1Char(':')) + 1);
-    return s.startsWith(QLatin1String("default/")) ? s.mid(8) : s;
 }
 
 QPalette mutedPalette(const QWidget* w)
@@ -241,10 +236,9 @@ CreatePage::CreatePage(AppContext& context, QWidget* parent)
     r->addWidget(m_run, 1);
     m_stack->addWidget(m_runPage);
     connect(backToWizard, &QToolButton::clicked, this, [this] { m_stack->setCurrentWidget(m_wizard->parentWidget()); });
-    connect(m_run, &RunView::runForRealRequested, this, [this](const QJsonObject& values) {
-        if (const auto t = loadTemplate(m_openKey))
-            startRun(*t, values, false);
-    });
+    // The very template the dry run used, not whatever the key names by now.
+    connect(m_run, &RunView::runForRealRequested, this,
+            [this](const Scaffolder::Template& t, const QJsonObject& values) { startRun(t, values, false); });
     connect(m_wizard, &Create::TemplateWizard::stepChanged, m_wizardNotice, &QLabel::hide);
 
     m_bundled = readBundled();
@@ -329,7 +323,7 @@ void CreatePage::rebuildFilters()
     m_owner->clear();
     m_owner->addItem(Icons::get(QStringLiteral("users")), tr("All owners"), QString());
     for (const QString& o : std::as_const(ownerList))
-        m_owner->addItem(shortRef(o), o);
+        m_owner->addItem(Models::nameOfRef(o), o);
     m_tag->setCurrentIndex(qMax(0, m_tag->findData(tag)));
     m_owner->setCurrentIndex(qMax(0, m_owner->findData(owner)));
 }

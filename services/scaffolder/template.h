@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
+#include <QMetaType>
 #include <QPair>
 #include <QString>
 #include <QStringList>
@@ -166,3 +167,6 @@ QString yamlText(Catalog::YamlValue v);
 } // namespace Detail
 
 } // namespace Flightdeck::Scaffolder
+
+// Templates travel in queued signals (wizard -> page -> run view).
+Q_DECLARE_METATYPE(Flightdeck::Scaffolder::Template)

@@ -79,10 +79,16 @@ RegisterResult WorkspaceRegistrar::registerLocation(const RegisterRequest& reque
         result.ok = true;
         result.entityRef = entityRef;
     };
+    if (!m_service) {
+        result.error = QStringLiteral("the catalog is closed: %1 was not registered").arg(request.catalogInfoUrl);
+        return result;
+    }
+    // The service lives on its own (the UI) thread: the edit runs there, and this worker waits.
+    // Nothing on that thread waits for a scaffolder worker, so this cannot deadlock.
     if (QThread::currentThread() == m_service->thread())
         edit();
-    else
-        QMetaObject::invokeMethod(m_service, edit, Qt::BlockingQueuedConnection);
+    else if (!QMetaObject::invokeMethod(m_service, edit, Qt::BlockingQueuedConnection))
+        result.error = QStringLiteral("the catalog did not answer: %1 was not registered").arg(request.catalogInfoUrl);
     return result;
 }
 

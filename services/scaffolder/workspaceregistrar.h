@@ -5,6 +5,8 @@
 
 #include "sources/sourcespec.h"
 
+#include <QPointer>
+
 namespace Flightdeck::Catalog {
 class CatalogService;
 }
@@ -30,7 +32,7 @@ public:
                           QString* error);
 
 private:
-    Catalog::CatalogService* m_service;
+    QPointer<Catalog::CatalogService> m_service; // the app may be closing while a run registers
 };
 
 } // namespace Flightdeck::Scaffolder

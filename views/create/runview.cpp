@@ -143,7 +143,7 @@ RunView::RunView(AppContext& context, QWidget* parent)
         m_cancel->setEnabled(false);
     });
     connect(m_resume, &QPushButton::clicked, this, [this] { launch(true); });
-    connect(m_runForReal, &QPushButton::clicked, this, [this] { Q_EMIT runForRealRequested(m_values); });
+    connect(m_runForReal, &QPushButton::clicked, this, [this] { Q_EMIT runForRealRequested(m_template, m_values); });
     connect(m_cleanup, &QPushButton::clicked, this, [this] {
         if (!m_runner || isRunning())
             return;
@@ -170,7 +170,7 @@ RunView::~RunView()
 
 bool RunView::isRunning() const
 {
-    return m_watcher->isRunning();
+    return m_launching || m_watcher->isRunning();
 }
 
 void RunView::start(const Template& tmpl, const QJsonObject& values, bool dryRun, const QString& workspace,
@@ -217,7 +217,11 @@ void RunView::launch(bool resume)
     if (hostedPublish && !m_dryRun && m_remote.isEmpty() && m_context.secrets) {
         m_cancel->setEnabled(false);
         m_summary->setText(tr("Reading the publishing token from the keychain…"));
-        readPublishSecrets(m_context.secrets, this, [this, resume](const QJsonObject& secrets) {
+        m_launching = true;
+        const int launch = ++m_launch;
+        readPublishSecrets(m_context.secrets, this, [this, resume, launch](const QJsonObject& secrets) {
+            if (launch != m_launch)
+                return;
             m_cancel->setEnabled(true);
             m_summary->setText(tr("Working in %1").arg(m_workspace));
             startWorker(resume, secrets);
@@ -229,14 +233,17 @@ void RunView::launch(bool resume)
 
 void RunView::startWorker(bool resume, const QJsonObject& secrets)
 {
+    m_launching = false;
     TaskOptions options;
     options.workspace = m_workspace;
     options.dryRun = m_dryRun;
     options.publishRemoteUrl = m_remote;
     options.secrets = secrets;
+    // The registrar lives as long as the worker that uses it (captured below), like the runner.
+    std::shared_ptr<WorkspaceRegistrar> registrar;
     if (!m_dryRun && m_context.catalog) {
-        m_registrar = std::make_unique<WorkspaceRegistrar>(m_context.catalog);
-        options.registrar = m_registrar.get();
+        registrar = std::make_shared<WorkspaceRegistrar>(m_context.catalog);
+        options.registrar = registrar.get();
     }
     if (m_runner)
         disconnect(m_runner.get(), nullptr, this, nullptr);
@@ -259,7 +266,7 @@ void RunView::startWorker(bool resume, const QJsonObject& secrets)
     });
     const std::shared_ptr<TaskRunner> runner = m_runner;
     const QJsonObject values = m_values;
-    m_watcher->setFuture(QtConcurrent::run(workers(), [runner, values, resume] {
+    m_watcher->setFuture(QtConcurrent::run(workers(), [runner, registrar, values, resume] {
         return resume ? runner->resume() : runner->run(values);
     }));
 }

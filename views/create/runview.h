@@ -42,7 +42,7 @@ public:
     void start(const Scaffolder::Template& tmpl, const QJsonObject& values, bool dryRun, const QString& workspace,
                const QString& publishRemoteUrl = {});
 
-    bool isRunning() const;
+    bool isRunning() const; // also while the keychain is being read before a run
     const Scaffolder::TaskState& state() const { return m_state; }
     QString workspace() const { return m_workspace; }
 
@@ -61,7 +61,7 @@ public:
 Q_SIGNALS:
     void runFinished(bool ok);
     // After a dry-run: the user wants the same values run for real.
-    void runForRealRequested(const QJsonObject& values);
+    void runForRealRequested(const Flightdeck::Scaffolder::Template& templ, const QJsonObject& values);
 
 private:
     void launch(bool resume);
@@ -80,7 +80,8 @@ private:
     QString m_workspace;
     QString m_remote;
     std::shared_ptr<Scaffolder::TaskRunner> m_runner;
-    std::unique_ptr<Scaffolder::WorkspaceRegistrar> m_registrar;
+    bool m_launching = false; // reading the keychain before the worker starts
+    int m_launch = 0; // drops a keychain answer for an earlier launch
     QFutureWatcher<bool>* m_watcher = nullptr;
     Scaffolder::TaskState m_state;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "templatecards.h"
 
+#include "refs.h"
+
 #include "icons.h"
 
 #include <QApplication>
@@ -151,14 +153,7 @@ QStringList wrapped(const QString& text, const QFont& font, int width, int maxLi
 
 QString shortOwner(const QString& owner)
 {
-    // "group:default/team-a" -> "team-a"
-    QString s = owner;
-    const qsizetype colon = s.indexOf(QLatin1Char(':'));
-    if (colon >= 0)
-        s = s.mid(colon + 1);
-    if (s.startsWith(QLatin1String("default/")))
-        s = s.mid(8);
-    return s;
+    return Models::nameOfRef(owner); // "group:default/team-a" -> "team-a"
 }
 
 } // namespace

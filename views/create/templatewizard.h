@@ -115,4 +115,3 @@ QString reviewText(const Scaffolder::FormField& field, const QJsonValue& value);
 
 } // namespace Flightdeck::Views::Create
 
-Q_DECLARE_METATYPE(Flightdeck::Scaffolder::Template)
