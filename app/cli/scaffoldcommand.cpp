@@ -218,12 +218,10 @@ int runTemplate(const QStringList& args)
 
     // The wizard's defaults and validation, so a headless run sees the values a form would give.
     const QList<FormPage> pages = formPages(load.value);
-    for (const FormPage& page : pages) {
-        const QJsonObject withDefault = withDefaults(page, {});
-        for (auto it = withDefault.begin(); it != withDefault.end(); ++it)
-            if (!values.contains(it.key()))
-                values.insert(it.key(), it.value());
-    }
+    // withDefaults merges the given data over the page's defaults as rjsf does (nested objects and
+    // array items included), so a partly given object still gets its missing defaults.
+    for (const FormPage& page : pages)
+        values = withDefaults(page, values);
     const QList<FieldError> invalid = validateForm(pages, values);
     if (!invalid.isEmpty()) {
         err << "flightdeck: the values do not fit the template's form:\n";

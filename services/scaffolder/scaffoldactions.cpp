@@ -87,8 +87,25 @@ bool makeDirs(ActionContext& ctx, const QString& absolute)
     return true;
 }
 
+// True when `path` is the template folder `templateDir` or below it. Qt resources (":/…") hold no
+// symbolic links, so a textual check after cleaning suffices there; a local path is compared after
+// resolving symbolic links, so a `skeleton -> /home/u` link next to template.yaml does not escape.
+bool insideTemplateDir(const QString& templateDir, const QString& path)
+{
+    const bool resourceRoot = templateDir.startsWith(QLatin1Char(':'));
+    if (resourceRoot != path.startsWith(QLatin1Char(':')))
+        return false;
+    if (resourceRoot) {
+        const QString root = QDir::cleanPath(templateDir);
+        const QString clean = QDir::cleanPath(path);
+        return clean == root || clean.startsWith(root.endsWith(QLatin1Char('/')) ? root : root + QLatin1Char('/'));
+    }
+    return isInside(templateDir, path);
+}
+
 // The local folder or file a fetch `url` names (SPEC B7 "Fetch"): relative to the template's
-// folder and never above it, or an absolute file:// URL. Remote URLs are refused for now.
+// folder, or a file:// URL, and in both cases inside the template's folder once symbolic links are
+// resolved. Remote URLs are refused for now.
 QString resolveFetchUrl(const ActionContext& ctx, const QString& url, QString* error)
 {
     if (url.isEmpty()) {
@@ -96,19 +113,28 @@ QString resolveFetchUrl(const ActionContext& ctx, const QString& url, QString* e
         return {};
     }
     const QUrl parsed(url);
-    if (parsed.isLocalFile())
-        return parsed.toLocalFile();
-    if (parsed.isValid() && parsed.scheme().size() > 1) {
+    if (!parsed.isLocalFile() && parsed.isValid() && parsed.scheme().size() > 1) {
         *error = QStringLiteral("remote URL %1 is not supported: fetch only reads folders next to the template "
-                                "(relative URLs such as ./skeleton) or file:// URLs")
+                                "(relative URLs such as ./skeleton) or file:// URLs inside the template's folder")
                      .arg(Git::redactUrl(url));
         return {};
     }
     if (ctx.templateDir.isEmpty()) {
-        *error
-            = QStringLiteral("the template location could not be determined, so the relative URL %1 cannot be resolved")
-                  .arg(url);
+        *error = QStringLiteral("the template location could not be determined, so the URL %1 cannot be checked "
+                                "against the template's folder")
+                     .arg(url);
         return {};
+    }
+    QString resolved;
+    if (parsed.isLocalFile()) {
+        resolved = QDir::cleanPath(parsed.toLocalFile());
+        if (!insideTemplateDir(ctx.templateDir, resolved)) {
+            *error = QStringLiteral("file URL %1 is outside the template's folder %2; fetch only reads files inside "
+                                    "the template's folder")
+                         .arg(url, ctx.templateDir);
+            return {};
+        }
+        return resolved;
     }
     int depth = 0;
     for (const QString& part : url.split(QLatin1Char('/'))) {
@@ -118,7 +144,12 @@ QString resolveFetchUrl(const ActionContext& ctx, const QString& url, QString* e
             return {};
         }
     }
-    return QDir::cleanPath(ctx.templateDir + QLatin1Char('/') + url);
+    resolved = QDir::cleanPath(ctx.templateDir + QLatin1Char('/') + url);
+    if (!insideTemplateDir(ctx.templateDir, resolved)) {
+        *error = QStringLiteral("url %1 leads outside the template's folder through a symbolic link").arg(url);
+        return {};
+    }
+    return resolved;
 }
 
 QString targetDir(ActionContext& ctx, QString* error)
@@ -551,8 +582,17 @@ QString debugLog(ActionContext& ctx)
         std::sort(files.begin(), files.end());
         for (const QString& f : std::as_const(files)) {
             if (contents) {
-                QFile in(ctx.workspace + QLatin1Char('/') + f);
-                in.open(QIODevice::ReadOnly);
+                const QString path = ctx.workspace + QLatin1Char('/') + f;
+                // Never follow a symbolic link out of the workspace: its target is not the task's.
+                if (!isInside(ctx.workspace, path)) {
+                    ctx.info(QStringLiteral("%1: (a symbolic link leading outside the workspace; not shown)").arg(f));
+                    continue;
+                }
+                QFile in(path);
+                if (!in.open(QIODevice::ReadOnly)) {
+                    ctx.info(QStringLiteral("%1: (could not be read)").arg(f));
+                    continue;
+                }
                 ctx.info(QStringLiteral("%1:\n%2").arg(f, QString::fromUtf8(in.read(64 * 1024))));
             } else {
                 ctx.info(f);

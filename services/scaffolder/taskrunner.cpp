@@ -357,7 +357,7 @@ void TaskRunner::saveState() const
 
 void TaskRunner::log(int index, const QString& line)
 {
-    const QString masked = maskSecrets(line, secretValues(m_options.secrets)).toString();
+    const QString masked = maskSecrets(line, secretValues(m_options.secrets) + m_stepMasks).toString();
     QString stepId;
     if (index >= 0 && index < m_state.steps.size()) {
         m_state.steps[index].log << masked;
@@ -402,6 +402,7 @@ bool TaskRunner::resume()
     if (!loaded) {
         m_state.status = QStringLiteral("failed");
         m_state.error = error;
+        Q_EMIT finished(false);
         return false;
     }
     bool same = loaded->steps.size() == m_template.steps.size();
@@ -410,10 +411,20 @@ bool TaskRunner::resume()
     if (!same) {
         m_state.status = QStringLiteral("failed");
         m_state.error = QStringLiteral("the recorded task's steps differ from the template's; start a new run");
+        Q_EMIT finished(false);
+        return false;
+    }
+    if (loaded->dryRun != m_options.dryRun) {
+        // A dry run's outputs are placeholders and its side effects never happened: continuing it
+        // as a real run (or a real run as a dry run) would mix the two.
+        m_state.status = QStringLiteral("failed");
+        m_state.error = loaded->dryRun
+            ? QStringLiteral("the recorded task was a dry run and cannot be resumed as a real run; start a new run")
+            : QStringLiteral("the recorded task was a real run and cannot be resumed as a dry run; start a new run");
+        Q_EMIT finished(false);
         return false;
     }
     m_state = *loaded;
-    m_state.dryRun = m_options.dryRun;
     m_state.error.clear();
     int first = 0;
     while (first < m_state.steps.size()
@@ -506,9 +517,15 @@ bool TaskRunner::runStep(int index, bool taskFailed)
     const TemplateStep& step = m_template.steps[index];
     StepState& state = m_state.steps[index];
     state.status = StepStatus::Running;
+    m_stepMasks.clear();
     Q_EMIT stepStarted(index, step.id);
 
-    auto finish = [&](StepStatus status, const QString& error = {}) {
+    // The secrets of the task plus, once the input is rendered, the step's own `token` input.
+    QStringList secrets = secretValues(m_options.secrets);
+    auto finish = [&](StepStatus status, const QString& rawError = {}) {
+        // An action's error may quote what it was given (a URL with a token, a header): never let a
+        // secret reach the state, the state file or the caller.
+        const QString error = maskSecrets(rawError, secrets).toString();
         state.status = status;
         state.error = error;
         if (!error.isEmpty()) {
@@ -601,7 +618,6 @@ bool TaskRunner::runStep(int index, bool taskFailed)
         iterations.append({ QJsonValue(QJsonValue::Undefined), QJsonValue(QJsonValue::Undefined) });
     }
 
-    const QStringList secrets = secretValues(m_options.secrets);
     QJsonArray inputs;
     for (const auto& [key, value] : std::as_const(iterations)) {
         if (m_cancel.load())
@@ -627,6 +643,11 @@ bool TaskRunner::runStep(int index, bool taskFailed)
         const QJsonObject input = nr.render(step.input, QString()).toObject();
         if (!nr.error.isEmpty())
             return finish(StepStatus::Failed, nr.error);
+        const QJsonValue token = input.value(QStringLiteral("token"));
+        if (token.isString() && token.toString().size() >= 3 && !secrets.contains(token.toString())) {
+            secrets << token.toString();
+            m_stepMasks << token.toString();
+        }
         inputs.append(maskSecrets(input, secrets));
 
         QString actionId = step.action;
@@ -687,12 +708,13 @@ bool TaskRunner::runStep(int index, bool taskFailed)
             return finish(
                 StepStatus::Failed, QStringLiteral("step \"%1\" (%2) failed: %3").arg(step.id, actionId, error));
         for (auto it = ac.output.begin(); it != ac.output.end(); ++it) {
+            const QJsonValue value = maskSecrets(it.value(), secrets);
             if (hasEach) {
                 QJsonArray a = state.output.value(it.key()).toArray();
-                a.append(it.value());
+                a.append(value);
                 state.output.insert(it.key(), a);
             } else {
-                state.output.insert(it.key(), it.value());
+                state.output.insert(it.key(), value);
             }
         }
     }

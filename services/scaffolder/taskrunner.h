@@ -136,6 +136,7 @@ private:
     ActionRegistry m_actions;
     TaskState m_state;
     std::atomic<bool> m_cancel { false };
+    QStringList m_stepMasks; // the running step's own secrets (its `token` input), masked in its log
 };
 
 // The input of a step rendered against a context (exposed for tests and for the wizard's review

@@ -26,6 +26,11 @@ Run flightdeck(const QStringList& args)
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
     env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    // Never the developer's keychain (Secret Service over the session bus) or a desktop session:
+    // a publish:github step must find no token and stop before it reaches api.github.com.
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+        QStringLiteral("unix:path=/nonexistent/flightdeck-test-no-bus"));
+    env.insert(QStringLiteral("DISPLAY"), QString());
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(FLIGHTDECK_EXECUTABLE), args);
     Run r;
@@ -165,6 +170,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("step \"publish\""), r.err.constData());
         QVERIFY(r.err.contains("--push"));
+        QVERIFY2(r.err.contains("githubToken"), r.err.constData());
     }
 
     void run_renderError_exitOne_withPosition()

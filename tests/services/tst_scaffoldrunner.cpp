@@ -14,6 +14,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <git2.h>
@@ -237,6 +238,220 @@ private Q_SLOTS:
         TaskRunner runner2(t2, o);
         QVERIFY(!runner2.run({}));
         QVERIFY(runner2.state().error.contains(QStringLiteral("outside the template")));
+    }
+
+    void fetch_fileUrlOutsideTheTemplateFolder_isRefused()
+    {
+        QTemporaryDir tdir, ws, outside;
+        QVERIFY(writeFile(outside.path() + QStringLiteral("/secret.txt"), "private"));
+        QVERIFY(writeFile(tdir.path() + QStringLiteral("/skel/inside.txt"), "inside"));
+        const QString outsideUrl = QUrl::fromLocalFile(outside.path()).toString();
+        for (const char* action : { "fetch:plain", "fetch:template" }) {
+            const Template t = makeTemplate(tdir.path(),
+                "    - id: fetch\n"
+                "      action: "
+                    + QByteArray(action)
+                    + "\n"
+                      "      input: { url: '"
+                    + outsideUrl.toUtf8() + "', targetPath: out }\n");
+            TaskOptions o;
+            o.workspace = ws.path();
+            TaskRunner runner(t, o);
+            QVERIFY(!runner.run({}));
+            QCOMPARE(runner.state().steps.at(0).status, StepStatus::Failed);
+            QVERIFY2(runner.state().error.contains(QStringLiteral("outside the template")),
+                qPrintable(runner.state().error));
+            QVERIFY(!QFile::exists(ws.path() + QStringLiteral("/out/secret.txt")));
+        }
+        // A single file outside is refused as well.
+        const Template file = makeTemplate(tdir.path(),
+            "    - id: fetch\n"
+            "      action: fetch:plain:file\n"
+            "      input: { url: '"
+                + QUrl::fromLocalFile(outside.path() + QStringLiteral("/secret.txt")).toString().toUtf8()
+                + "', targetPath: secret.txt }\n");
+        TaskOptions o;
+        o.workspace = ws.path();
+        TaskRunner fileRunner(file, o);
+        QVERIFY(!fileRunner.run({}));
+        QVERIFY2(fileRunner.state().error.contains(QStringLiteral("outside the template")),
+            qPrintable(fileRunner.state().error));
+        QVERIFY(!QFile::exists(ws.path() + QStringLiteral("/secret.txt")));
+        // A file:// URL inside the template folder still works.
+        const Template inside = makeTemplate(tdir.path(),
+            "    - id: fetch\n"
+            "      action: fetch:plain\n"
+            "      input: { url: '"
+                + QUrl::fromLocalFile(tdir.path() + QStringLiteral("/skel")).toString().toUtf8()
+                + "', targetPath: in }\n");
+        TaskRunner insideRunner(inside, o);
+        QVERIFY2(insideRunner.run({}), qPrintable(insideRunner.state().error));
+        QCOMPARE(readFile(ws.path() + QStringLiteral("/in/inside.txt")), QByteArray("inside"));
+    }
+
+    void fetch_skeletonSymlinkOutsideTheTemplateFolder_isRefused()
+    {
+        QTemporaryDir tdir, ws, outside;
+        QVERIFY(writeFile(outside.path() + QStringLiteral("/.ssh/id_rsa"), "private key"));
+        QVERIFY(QFile::link(outside.path(), tdir.path() + QStringLiteral("/skeleton")));
+        for (const char* action : { "fetch:plain", "fetch:template" }) {
+            const Template t = makeTemplate(tdir.path(),
+                "    - id: fetch\n"
+                "      action: "
+                    + QByteArray(action)
+                    + "\n"
+                      "      input: { url: ./skeleton, targetPath: out }\n");
+            TaskOptions o;
+            o.workspace = ws.path();
+            TaskRunner runner(t, o);
+            QVERIFY(!runner.run({}));
+            QCOMPARE(runner.state().steps.at(0).status, StepStatus::Failed);
+            QVERIFY2(runner.state().error.contains(QStringLiteral("outside the template")),
+                qPrintable(runner.state().error));
+            QVERIFY(filesUnder(ws.path() + QStringLiteral("/out")).isEmpty());
+        }
+        // The same through a file:// URL naming the link.
+        const Template viaUrl = makeTemplate(tdir.path(),
+            "    - id: fetch\n"
+            "      action: fetch:plain:file\n"
+            "      input: { url: '"
+                + QUrl::fromLocalFile(tdir.path() + QStringLiteral("/skeleton/.ssh/id_rsa")).toString().toUtf8()
+                + "', targetPath: key }\n");
+        TaskOptions o;
+        o.workspace = ws.path();
+        TaskRunner runner(viaUrl, o);
+        QVERIFY(!runner.run({}));
+        QVERIFY2(runner.state().error.contains(QStringLiteral("outside the template")), qPrintable(runner.state().error));
+        QVERIFY(!QFile::exists(ws.path() + QStringLiteral("/key")));
+    }
+
+    void debugLog_withContents_doesNotFollowLinksOutOfTheWorkspace()
+    {
+        QTemporaryDir tdir, ws, outside;
+        QVERIFY(writeFile(outside.path() + QStringLiteral("/secret.txt"), "top-secret-contents"));
+        QVERIFY(writeFile(ws.path() + QStringLiteral("/mine.txt"), "my-own-contents"));
+        QVERIFY(QFile::link(outside.path() + QStringLiteral("/secret.txt"), ws.path() + QStringLiteral("/leak.txt")));
+        const Template t = makeTemplate(tdir.path(),
+            "    - id: log\n"
+            "      action: debug:log\n"
+            "      input: { listWorkspace: with-contents }\n");
+        TaskOptions o;
+        o.workspace = ws.path();
+        TaskRunner runner(t, o);
+        QVERIFY2(runner.run({}), qPrintable(runner.state().error));
+        const QString log = runner.state().steps.at(0).log.join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QStringLiteral("my-own-contents")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("leak.txt")), qPrintable(log));
+        QVERIFY2(!log.contains(QStringLiteral("top-secret-contents")), qPrintable(log));
+        QVERIFY(!readFile(runner.stateFile()).contains("top-secret-contents"));
+    }
+
+    void resume_refusesADifferentDryRunSetting_andSaysFinished()
+    {
+        QTemporaryDir tdir, ws;
+        const Template t = makeTemplate(tdir.path(),
+            "    - id: one\n"
+            "      action: test:record\n"
+            "      input: { fail: true }\n");
+        Recorder rec;
+        TaskOptions dry;
+        dry.workspace = ws.path();
+        dry.dryRun = true;
+        {
+            TaskRunner runner(t, dry, rec.registry());
+            QVERIFY(!runner.run({}));
+        }
+        QCOMPARE(rec.calls, 1);
+        TaskOptions real = dry;
+        real.dryRun = false;
+        TaskRunner resumed(t, real, rec.registry());
+        QSignalSpy finished(&resumed, &TaskRunner::finished);
+        QVERIFY(!resumed.resume());
+        QCOMPARE(rec.calls, 1); // nothing ran
+        QCOMPARE(resumed.state().status, QStringLiteral("failed"));
+        QVERIFY2(resumed.state().error.contains(QStringLiteral("dry run")), qPrintable(resumed.state().error));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        // The recorded dry run is left as it was.
+        const auto saved = TaskRunner::loadState(resumed.stateFile());
+        QVERIFY(saved);
+        QVERIFY(saved->dryRun);
+        // Resuming with the same setting goes on (and fails again, as the step still asks to).
+        TaskRunner again(t, dry, rec.registry());
+        QVERIFY(!again.resume());
+        QCOMPARE(rec.calls, 2);
+        QVERIFY2(again.state().error.contains(QStringLiteral("asked to fail")), qPrintable(again.state().error));
+        // Every early return says finished(false): nothing to resume…
+        QTemporaryDir empty;
+        TaskOptions none;
+        none.workspace = empty.path();
+        TaskRunner nothing(t, none, rec.registry());
+        QSignalSpy nothingFinished(&nothing, &TaskRunner::finished);
+        QVERIFY(!nothing.resume());
+        QVERIFY(!nothing.state().error.isEmpty());
+        QCOMPARE(nothingFinished.size(), 1);
+        QCOMPARE(nothingFinished.at(0).at(0).toBool(), false);
+        // …and steps that differ from the template's.
+        const Template other = makeTemplate(tdir.path(),
+            "    - id: different\n"
+            "      action: test:record\n"
+            "      input: {}\n");
+        TaskRunner differs(other, dry, rec.registry());
+        QSignalSpy differsFinished(&differs, &TaskRunner::finished);
+        QVERIFY(!differs.resume());
+        QVERIFY(differs.state().error.contains(QStringLiteral("differ")));
+        QCOMPARE(differsFinished.size(), 1);
+        QCOMPARE(differsFinished.at(0).at(0).toBool(), false);
+    }
+
+    void secrets_inAnActionsError_neverReachTheState()
+    {
+        QTemporaryDir tdir, ws;
+        const QString secret = QStringLiteral("ghp_s3cr3tFromTheKeychain");
+        const QString token = QStringLiteral("glpat-stepTokenValue");
+        ActionRegistry registry = ActionRegistry::builtIns();
+        registry.add({ QStringLiteral("test:leak"), QString(), [&](ActionContext& c) {
+                          c.info(QStringLiteral("using %1 and %2").arg(secret, c.input.value(QStringLiteral("token")).toString()));
+                          if (c.input.value(QStringLiteral("fail")).toBool())
+                              return QStringLiteral("401 for https://x:%1@example.com with token %2")
+                                  .arg(secret, c.input.value(QStringLiteral("token")).toString());
+                          c.setOutput(QStringLiteral("url"), QStringLiteral("https://x:%1@example.com").arg(secret));
+                          c.setOutput(QStringLiteral("tokens"), QJsonArray { token });
+                          return QString();
+                      } });
+        const Template t = makeTemplate(tdir.path(),
+            "    - id: ok\n"
+            "      action: test:leak\n"
+            "      input: { token: glpat-stepTokenValue }\n"
+            "    - id: leak\n"
+            "      action: test:leak\n"
+            "      input: { token: glpat-stepTokenValue, fail: true }\n");
+        TaskOptions o;
+        o.workspace = ws.path();
+        o.secrets = QJsonObject { { QStringLiteral("githubToken"), secret } };
+        TaskRunner runner(t, o, registry);
+        QVERIFY(!runner.run({}));
+        const TaskState& st = runner.state();
+        QVERIFY2(st.error.contains(QStringLiteral("401")), qPrintable(st.error));
+        QVERIFY2(st.error.contains(QStringLiteral("***")), qPrintable(st.error));
+        for (const QString& s : { secret, token }) {
+            QVERIFY2(!st.error.contains(s), qPrintable(st.error));
+            for (const StepState& step : st.steps) {
+                QVERIFY2(!step.error.contains(s), qPrintable(step.error));
+                QVERIFY2(!step.log.join(QLatin1Char('\n')).contains(s), qPrintable(step.log.join(QLatin1Char('\n'))));
+                const QByteArray output = QJsonDocument(step.output).toJson();
+                QVERIFY2(!output.contains(s.toUtf8()), output.constData());
+                QVERIFY(!QJsonDocument(QJsonArray { step.input }).toJson().contains(s.toUtf8()));
+            }
+            const QByteArray saved = readFile(runner.stateFile());
+            QVERIFY(!saved.isEmpty());
+            QVERIFY2(!saved.contains(s.toUtf8()), saved.constData());
+        }
+        QCOMPARE(st.steps.at(0).output.value(QStringLiteral("url")).toString(), QStringLiteral("https://x:***@example.com"));
+        const auto saved = TaskRunner::loadState(runner.stateFile());
+        QVERIFY(saved);
+        QVERIFY(!saved->error.contains(secret));
+        QVERIFY(!saved->error.contains(token));
     }
 
     void input_keepsNativeTypes()
