@@ -7,13 +7,15 @@
 #include "store/database.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 #include <QTextStream>
 
 namespace Flightdeck::Cli {
 
 namespace {
 
-const char* auditUsage = "usage: flightdeck audit verify [--database FILE] [--workspace FILE]";
+const char* auditUsage = "flightdeck audit verify [--database FILE] [--workspace FILE]";
 
 } // namespace
 
@@ -35,7 +37,21 @@ int runAudit(const QStringList& arguments)
 
     QTextStream out(stdout);
     QTextStream err(stderr);
-    Store::Database db(p.isSet(QStringLiteral("database")) ? p.value(QStringLiteral("database")) : Store::Database::defaultPath());
+    const QString path
+        = p.isSet(QStringLiteral("database")) ? p.value(QStringLiteral("database")) : Store::Database::defaultPath();
+    // Opening a store creates a missing file: verifying that fresh, empty journal would report a
+    // mistyped --database as intact. There is nothing to verify, so say so and fail.
+    if (!p.isSet(QStringLiteral("database")) && !QFileInfo::exists(path)) {
+        // This machine's store does not exist yet: nothing was ever deployed from here.
+        out << "audit journal intact: no records (nothing has been deployed from this machine)\n";
+        return Success;
+    }
+    if (!QFileInfo(path).isFile()) {
+        err << "flightdeck: no database at " << QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())
+            << (QFileInfo::exists(path) ? " (it is not a file)" : "") << "\n";
+        return Failure;
+    }
+    Store::Database db(path);
     if (!db.open()) {
         err << "flightdeck: " << db.errorString() << "\n";
         if (!db.errorHint().isEmpty())
@@ -43,6 +59,11 @@ int runAudit(const QStringList& arguments)
         return Failure;
     }
     const Deploy::AuditVerification v = Deploy::AuditJournal(db).verify();
+    if (!v.ok && v.firstBroken <= 0) {
+        // Nothing was checked: a journal that cannot be read is not evidence of tampering.
+        err << "flightdeck: could not read the audit journal in " << db.path() << ": " << v.reason << "\n";
+        return Failure;
+    }
     if (!v.ok) {
         err << "flightdeck: the audit journal in " << db.path() << " was altered: " << v.reason << "\n";
         if (v.firstBroken > 0)

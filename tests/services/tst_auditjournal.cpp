@@ -4,6 +4,8 @@
 #include "deploy/auditjournal.h"
 #include "store/database.h"
 
+#include <QCryptographicHash>
+#include <QFile>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -97,11 +99,11 @@ private Q_SLOTS:
         QTest::addColumn<QString>("words");
         QTest::newRow("a version edited") << QStringLiteral("UPDATE audit_record SET to_version = '9.9.9' WHERE seq = 3") << qint64(3)
                                           << QStringLiteral("changed after it was written");
-        QTest::newRow("a result rewritten, hash recomputed by hand is still wrong")
+        QTest::newRow("a result rewritten and its hash replaced by garbage")
             << QStringLiteral("UPDATE audit_record SET result = 'failed', hash = 'x' WHERE seq = 4") << qint64(4) << QStringLiteral("record 4");
         QTest::newRow("a record deleted") << QStringLiteral("DELETE FROM audit_record WHERE seq = 2") << qint64(3)
                                           << QStringLiteral("record 2 was removed");
-        QTest::newRow("the last record deleted and a forged one appended")
+        QTest::newRow("the last record's previous hash edited")
             << QStringLiteral("UPDATE audit_record SET prev_hash = 'forged' WHERE seq = 6") << qint64(6) << QStringLiteral("does not chain");
         QTest::newRow("a result pointing nowhere") << QStringLiteral("UPDATE audit_record SET intent_seq = 99 WHERE seq = 2") << qint64(2)
                                                    << QStringLiteral("record 2");
@@ -123,6 +125,38 @@ private Q_SLOTS:
         QVERIFY(!v.ok);
         QCOMPARE(v.firstBroken, firstBroken);
         QVERIFY2(v.reason.contains(words), qPrintable(v.reason));
+    }
+
+    // A forger who edits record 4 and writes back the correct SHA-256 of its new contents makes
+    // record 4 check out on its own, but record 5 still carries the old hash: the chain breaks there.
+    void tampering_withARecomputedHash_breaksTheNextLink()
+    {
+        QTemporaryDir dir;
+        Store::Database db(dir.filePath(QStringLiteral("s.sqlite")));
+        QVERIFY(db.open());
+        AuditJournal journal(db);
+        fill(journal);
+        QVERIFY(journal.verify().ok);
+        const QList<AuditRecord> all = journal.records();
+        QCOMPARE(all.size(), 6);
+        AuditRecord forged = all.at(3);
+        QCOMPARE(forged.sequence, qint64(4));
+        QCOMPARE(forged.result, QStringLiteral("succeeded"));
+        forged.result = QStringLiteral("failed");
+        const QString hash
+            = QString::fromLatin1(QCryptographicHash::hash(forged.canonical(), QCryptographicHash::Sha256).toHex());
+        QVERIFY(hash != forged.hash);
+        QSqlQuery q(db.connection());
+        QVERIFY(q.prepare(QStringLiteral("UPDATE audit_record SET result = ?, hash = ? WHERE seq = 4")));
+        q.addBindValue(forged.result);
+        q.addBindValue(hash);
+        QVERIFY(q.exec());
+        QCOMPARE(journal.records().at(3).hash, hash);
+        QCOMPARE(journal.records().at(3).result, QStringLiteral("failed"));
+        const AuditVerification v = journal.verify();
+        QVERIFY(!v.ok);
+        QCOMPARE(v.firstBroken, qint64(5));
+        QVERIFY2(v.reason.contains(QStringLiteral("does not chain")), qPrintable(v.reason));
     }
 
     // Two instances (two databases handles on one file, two threads) append at once: one chain.
@@ -178,6 +212,37 @@ private Q_SLOTS:
         }
         QCOMPARE(verify(&out), 1);
         QVERIFY2(out.contains("first broken record: 5"), out.constData());
+        QVERIFY2(out.contains("was altered"), out.constData());
+    }
+
+    // A mistyped --database is not an intact, empty journal: it is refused, and not created.
+    void cli_auditVerify_missingDatabase_isRefused()
+    {
+        QTemporaryDir dir;
+        const QString missing = dir.filePath(QStringLiteral("typo.db"));
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(QStringLiteral(FLIGHTDECK_EXECUTABLE),
+            {QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), missing});
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray out = p.readAll();
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(out.contains("no database at"), out.constData());
+        QVERIFY2(out.contains("typo.db"), out.constData());
+        QVERIFY2(!out.contains("intact"), out.constData());
+        QVERIFY(!QFile::exists(missing));
+    }
+
+    void cli_audit_usageIsPrintedOnce()
+    {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(QStringLiteral(FLIGHTDECK_EXECUTABLE), {QStringLiteral("audit"), QStringLiteral("frobnicate")});
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray out = p.readAll();
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(out.contains("flightdeck audit verify"), out.constData());
+        QVERIFY2(!out.toLower().contains("usage: usage:"), out.constData());
     }
 };
 
