@@ -170,7 +170,7 @@ RunView::~RunView()
 
 bool RunView::isRunning() const
 {
-    return m_launching || m_watcher->isRunning();
+    return m_launching || m_running;
 }
 
 void RunView::start(const Template& tmpl, const QJsonObject& values, bool dryRun, const QString& workspace,
@@ -234,6 +234,7 @@ void RunView::launch(bool resume)
 void RunView::startWorker(bool resume, const QJsonObject& secrets)
 {
     m_launching = false;
+    m_running = true; // until onFinished has taken the final state
     TaskOptions options;
     options.workspace = m_workspace;
     options.dryRun = m_dryRun;
@@ -287,6 +288,7 @@ void RunView::onFinished()
 {
     if (!m_runner)
         return;
+    m_running = false;
     // The worker is done: the state is no longer written to.
     m_state = m_runner->state();
     for (int i = 0; i < m_state.steps.size(); ++i)

@@ -81,6 +81,9 @@ private:
     QString m_remote;
     std::shared_ptr<Scaffolder::TaskRunner> m_runner;
     bool m_launching = false; // reading the keychain before the worker starts
+    // The worker runs, or its end is not handled yet: the watcher stops "running" before its
+    // finished() is delivered, and until then state() is the previous run's.
+    bool m_running = false;
     int m_launch = 0; // drops a keychain answer for an earlier launch
     QFutureWatcher<bool>* m_watcher = nullptr;
     Scaffolder::TaskState m_state;
