@@ -352,11 +352,41 @@ private Q_SLOTS:
         Navigator navigator;
         Catalog::CatalogService service(&secrets);
         AppContext context {&service, &secrets, &navigator};
+        // What the page shows at the moment each snapshot is published: this slot is connected
+        // after the page's own, so it runs on the UI thread right after the page has handled the
+        // signal. A page that sorted a big snapshot on the UI thread would already show it here.
+        struct Published
+        {
+            qsizetype size = 0;
+            int shownThen = 0;
+            bool shownAlready = false;
+        };
+        QList<Published> published;
         CatalogPage page(context);
+        connect(&service, &Catalog::CatalogService::catalogChanged, &page, [&](const Catalog::CatalogPtr& c) {
+            published.append({c ? c->size() : 0, page.shownCount(), c && page.model()->catalog() == c});
+        });
+        const auto bigSnapshotsWaited = [&](qsizetype size, int shownBefore) {
+            int found = 0;
+            for (const Published& p : std::as_const(published)) {
+                if (p.size != size)
+                    continue;
+                ++found;
+                if (p.shownAlready || p.shownThen != shownBefore)
+                    return false;
+            }
+            return found > 0;
+        };
         page.resize(1000, 600);
         page.show();
+        const int shownBeforeOpen = page.shownCount();
+        QVERIFY(shownBeforeOpen != n);
         service.open(*ws, dir.filePath(QStringLiteral("store.sqlite")));
         QVERIFY(QTest::qWaitFor([&] { return page.shownCount() == n; }, 30000));
+        // The big snapshot was not shown while it was being published (so not sorted on the UI
+        // thread): the page still showed what it had before.
+        QVERIFY2(bigSnapshotsWaited(n, shownBeforeOpen),
+            qPrintable(QStringLiteral("%1 snapshot(s) published").arg(published.size())));
         Models::CatalogTableModel* model = page.model();
         QCOMPARE(model->index(0, Models::CatalogTableModel::Name).data().toString(), QStringLiteral("svc-00000"));
         QCOMPARE(model->index(n - 1, Models::CatalogTableModel::Name).data().toString(), QStringLiteral("svc-05999"));
@@ -370,6 +400,8 @@ private Q_SLOTS:
         QVERIFY(writeCatalog(n + 500));
         service.refresh();
         QVERIFY(QTest::qWaitFor([&] { return page.shownCount() == n + 500; }, 30000));
+        // Published while the page still showed the previous snapshot's n rows.
+        QVERIFY(bigSnapshotsWaited(n + 500, n));
         QCOMPARE(model->index(n + 499, Models::CatalogTableModel::Name).data().toString(), QStringLiteral("svc-06499"));
         QCOMPARE(page.table()->currentIndex().data(Models::EntityKeyRole).toString(), selected);
         // The other columns get sorted in the background: sorting by owner is then a lookup. An
