@@ -98,6 +98,7 @@ struct DeploymentState
     int steps = 0; // progressive rollouts: number of steps
     int canaryWeight = -1; // progressive rollouts: percent of traffic on the new version, -1 when none
     QStringList analysis; // progressive rollouts: "name: phase" of each analysis run
+    QStringList resources; // "Kind/name: health (sync)" of the workloads behind it, where known
 };
 
 // One earlier deployment.
