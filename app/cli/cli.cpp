@@ -10,14 +10,27 @@ namespace Flightdeck::Cli {
 int runCatalog(const QStringList& arguments);
 int runScaffold(const QStringList& arguments);
 int runAudit(const QStringList& arguments);
+int runDeploy(const QStringList& arguments);
+int runPromote(const QStringList& arguments);
+int runRollback(const QStringList& arguments);
+int runDeployHistory(const QStringList& arguments);
+int runDemoService(const QStringList& arguments);
+
+namespace {
+
+const char* const commands[] = { "catalog", "scaffold", "audit", "deploy", "promote", "rollback", "history", "demo-service",
+    "help", "--help", "-h", "--version" };
+
+} // namespace
 
 bool isSubcommand(int argc, char** argv)
 {
     if (argc < 2)
         return false;
-    const char* first = argv[1];
-    return std::strcmp(first, "catalog") == 0 || std::strcmp(first, "scaffold") == 0 || std::strcmp(first, "audit") == 0 || std::strcmp(first, "help") == 0 || std::strcmp(first, "--help") == 0
-        || std::strcmp(first, "-h") == 0 || std::strcmp(first, "--version") == 0;
+    for (const char* command : commands)
+        if (std::strcmp(argv[1], command) == 0)
+            return true;
+    return false;
 }
 
 static void printUsage(QTextStream& out)
@@ -33,11 +46,16 @@ static void printUsage(QTextStream& out)
            "  catalog relations REF [--depth N] [--direction in|out|both] SOURCE...\n"
            "  scaffold list    [--workspace FILE] [SOURCE...]\n"
            "  scaffold run     TEMPLATE --values FILE --output DIR [--dry-run] [--push URL]\n"
+           "  deploy           SERVICE --env ENV --version V [--strategy S] [--yes]\n"
+           "  promote          SERVICE --to ENV [--yes]\n"
+           "  rollback         SERVICE --env ENV [--to VERSION] [--yes]\n"
+           "  history          SERVICE [--env ENV] [--format table|json]\n"
            "  audit verify     [--database FILE]\n"
            "\n"
            "SOURCE is a file, a directory, a git URL (https://host/x.git, file:///path/x.git, git@host:path)\n"
            "or a Backstage backend (backstage+http(s)://host:port). With --workspace FILE the workspace's\n"
-           "sources are used.\n";
+           "sources are used. deploy, promote, rollback and history use the workspace's spec.deploy\n"
+           "(--workspace FILE; without it, your workspace or the demo).\n";
 }
 
 int run(const QStringList& arguments)
@@ -58,6 +76,16 @@ int run(const QStringList& arguments)
         return runScaffold(arguments.mid(2));
     if (command == QLatin1String("audit"))
         return runAudit(arguments.mid(2));
+    if (command == QLatin1String("deploy"))
+        return runDeploy(arguments.mid(2));
+    if (command == QLatin1String("promote"))
+        return runPromote(arguments.mid(2));
+    if (command == QLatin1String("rollback"))
+        return runRollback(arguments.mid(2));
+    if (command == QLatin1String("history"))
+        return runDeployHistory(arguments.mid(2));
+    if (command == QLatin1String("demo-service"))
+        return runDemoService(arguments.mid(2));
     QTextStream err(stderr);
     err << "flightdeck: unknown command " << command << "\n";
     printUsage(err);

@@ -25,7 +25,7 @@ namespace {
 
 // Bumped when what ensure() writes changes shape (folders, workspace fields), so that an older
 // layout is rewritten even when the bundle is byte for byte the same.
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2; // 2: the environments repository and spec.deploy
 
 const QString& branch()
 {
@@ -256,6 +256,43 @@ RepositorySync syncRepository(
 
 // Writes the demo workspace: one git source per repository. A workspace file already there is
 // updated rather than replaced, so sources and sections a user added survive a newer demo.
+// The demo's deploy set-up: dev runs each service as a real local process (the script backend
+// runs `flightdeck demo-service start`, which serves /health on a loopback port), staging and
+// production are GitOps commits to the environments repository. Only written when the workspace
+// has no spec.deploy of its own.
+DeploySettings demoDeploySettings(const QString& dataDir)
+{
+    DeploySettings d;
+    DeployBackendSpec gitops;
+    gitops.name = QStringLiteral("environments");
+    gitops.type = QStringLiteral("gitops");
+    gitops.settings.insert(QStringLiteral("repository"), fileUrl(DemoWorkspace::remotePath(dataDir, QStringLiteral("environments"))));
+    gitops.settings.insert(QStringLiteral("branch"), branch());
+    gitops.settings.insert(QStringLiteral("path"), QStringLiteral("apps/{service}/{environment}/kustomization.yaml"));
+    DeployBackendSpec local;
+    local.name = QStringLiteral("local-processes");
+    local.type = QStringLiteral("script");
+    const QString run = QDir(demoDirectory(dataDir)).filePath(QStringLiteral("run"));
+    local.settings.insert(QStringLiteral("command"),
+        QStringLiteral("\"{flightdeck}\" demo-service start --state \"%1\" --port {port}").arg(run));
+    local.settings.insert(QStringLiteral("healthUrl"), QStringLiteral("http://127.0.0.1:{port}/health"));
+    local.settings.insert(QStringLiteral("healthTimeoutSeconds"), QStringLiteral("20"));
+    d.backends = { gitops, local };
+    DeployEnvironmentSpec dev { QStringLiteral("dev"), local.name, false, {}, {} };
+    DeployEnvironmentSpec staging { QStringLiteral("staging"), gitops.name, false, {}, {} };
+    DeployEnvironmentSpec production { QStringLiteral("production"), gitops.name, true, {}, {} };
+    d.environments = { dev, staging, production };
+    const std::pair<const char*, const char*> services[]
+        = { { "booking-service", "47812" }, { "flight-search", "47811" }, { "search-gateway", "47813" } };
+    for (const auto& [name, port] : services) {
+        DeployServiceSpec s;
+        s.name = QLatin1String(name);
+        s.settings.insert(QStringLiteral("port"), QLatin1String(port));
+        d.services << s;
+    }
+    return d;
+}
+
 bool writeWorkspace(const QString& dataDir, const QStringList& repositories, const QString& path, QString* error)
 {
     Catalog::Diagnostics problems;
@@ -287,6 +324,13 @@ bool writeWorkspace(const QString& dataDir, const QStringList& repositories, con
             = workspace.source(name) ? workspace.updateSource(name, spec) : workspace.addSource(spec);
         if (!edit) {
             *error = QStringLiteral("cannot add the source %1 to the demo workspace: %2").arg(name, edit.message);
+            return false;
+        }
+    }
+    if (workspace.deploySettings().isEmpty()) {
+        const WorkspaceEdit edit = workspace.setDeploySettings(demoDeploySettings(dataDir));
+        if (!edit) {
+            *error = QStringLiteral("cannot add the deploy settings to the demo workspace: %1").arg(edit.message);
             return false;
         }
     }
@@ -390,6 +434,10 @@ DemoResult DemoWorkspace::ensure(const QString& givenDataDir, const DemoOptions&
         = QString::fromUtf8(readFile(versionFile)).trimmed() == version && QFileInfo::exists(result.workspacePath);
     for (qsizetype i = 0; complete && i < names.size(); ++i)
         complete = remoteInPlace(remotePath(dataDir, names[i]));
+    const QString environments = bundle + QStringLiteral("/deploy/environments");
+    const bool hasEnvironments = QFileInfo(environments).isDir();
+    if (hasEnvironments)
+        complete = complete && remoteInPlace(remotePath(dataDir, QStringLiteral("environments")));
     if (complete) {
         result.ok = true;
         return result;
@@ -407,6 +455,16 @@ DemoResult DemoWorkspace::ensure(const QString& givenDataDir, const DemoOptions&
             return fail(sync.failure->error, sync.failure->hint);
         if (sync.committed)
             result.committed << names[i];
+    }
+    // The environments repository is the demo's deploy state: made once, never reset by a newer
+    // demo (that would undo what was deployed).
+    if (hasEnvironments && !remoteInPlace(remotePath(dataDir, QStringLiteral("environments")))) {
+        const RepositorySync sync = syncRepository(
+            environments, remotePath(dataDir, QStringLiteral("environments")), QStringLiteral("environments"), version, dataDir);
+        if (sync.failure)
+            return fail(sync.failure->error, sync.failure->hint);
+        if (sync.committed)
+            result.committed << QStringLiteral("environments");
     }
     if (options.progress)
         options.progress(QString(), int(names.size()), int(names.size()));

@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 namespace Flightdeck::Workspace {
@@ -38,6 +39,7 @@ const QLatin1String KeyName("name");
 const QLatin1String KeyCatalog("catalog");
 const QLatin1String KeyCredentials("credentials");
 const QLatin1String KeyTemplates("templates");
+const QLatin1String KeyDeploy("deploy");
 
 const QStringList& sourceKeys()
 {
@@ -429,6 +431,9 @@ private:
     void readSources(const YamlValue& value, const QString& field, bool templates);
     void readSource(const YamlValue& v, const QString& field, QHash<QString, int>& names, bool templates);
     void readCredentials(const YamlValue& v);
+    void readDeploy(const YamlValue& v);
+    bool readSettings(const YamlValue& mapping, const QString& field, const QStringList& reserved,
+        QMap<QString, QString>& out, const std::function<void(const QString&, const YamlValue&)>& onReserved);
     bool readString(const YamlValue& v, const QString& field, QString& out);
     bool readCount(
         const YamlValue& v, const QString& field, qint64 min, qint64 max, const QString& unitHint, qint64& out);
@@ -659,6 +664,10 @@ void WorkspaceReader::readSpec(const YamlValue& v)
         } else if (k == KeyTemplates) {
             m_ws.m_specKeys.push_back({ k });
             readTemplates(v.valueAt(i));
+        } else if (k == KeyDeploy) {
+            // Read, and written back as it was unless edited through setDeploySettings().
+            m_ws.m_specKeys.push_back({ k, v.valueAt(i).index() });
+            readDeploy(v.valueAt(i));
         } else {
             m_ws.m_specKeys.push_back({ k, v.valueAt(i).index() });
         }
@@ -721,6 +730,224 @@ void WorkspaceReader::readTemplates(const YamlValue& v)
         else
             error(key, field, QStringLiteral("workspace-unknown-key"), QStringLiteral("unknown key %1 in spec.templates").arg(k),
                 QStringLiteral("spec.templates has one key: sources"));
+    }
+}
+
+bool WorkspaceReader::readSettings(const YamlValue& v, const QString& field, const QStringList& reserved,
+    QMap<QString, QString>& out, const std::function<void(const QString&, const YamlValue&)>& onReserved)
+{
+    if (!v.isMapping()) {
+        error(v, field, QStringLiteral("workspace-field"),
+            QStringLiteral("%1 must be a mapping, not %2").arg(field, QString::fromLatin1(v.jsonTypeName())),
+            QStringLiteral("write name: and the settings as key: value lines"));
+        return false;
+    }
+    for (std::uint32_t i = 0; i < v.size(); ++i) {
+        const YamlValue key = v.keyAt(i);
+        const YamlValue value = v.valueAt(i);
+        const QString k = QString::fromStdString(key.scalarAsString());
+        const QString f = field + QLatin1Char('.') + k;
+        if (reserved.contains(k)) {
+            onReserved(k, value);
+        } else if (isSecretKey(k)) {
+            secretKey(key, value, f,
+                QStringLiteral("name a credential instead (credential: my-token) and store its value in Settings → "
+                               "Credentials; it is kept in the system keychain"));
+        } else if (value.isScalar() && !value.isNull()) {
+            out.insert(k, value.isString() ? value.toString() : QString::fromStdString(value.scalarAsString()));
+        } else if (value.isNull()) {
+            out.insert(k, QString());
+        } else {
+            error(value, f, QStringLiteral("workspace-field"),
+                QStringLiteral("%1 must be a single value, not %2").arg(f, QString::fromLatin1(value.jsonTypeName())),
+                QStringLiteral("settings are text, numbers or true/false"));
+        }
+    }
+    return true;
+}
+
+void WorkspaceReader::readDeploy(const YamlValue& v)
+{
+    if (v.isNull())
+        return;
+    if (!v.isMapping()) {
+        error(v, QStringLiteral("spec.deploy"), QStringLiteral("workspace-field"),
+            QStringLiteral("spec.deploy must be a mapping, not %1").arg(QString::fromLatin1(v.jsonTypeName())),
+            QStringLiteral("write deploy: with backends:, environments: and optional services:"));
+        return;
+    }
+    DeploySettings& d = m_ws.m_deploy;
+    const auto requireName = [this](const YamlValue& at, const QString& field, const QString& name, QSet<QString>& seen,
+                                 const QString& what) {
+        if (name.trimmed().isEmpty()) {
+            error(at, field + QStringLiteral(".name"), QStringLiteral("workspace-field"),
+                QStringLiteral("%1 has no name").arg(field), QStringLiteral("give every %1 a name:").arg(what));
+            return false;
+        }
+        if (seen.contains(name)) {
+            error(at, field + QStringLiteral(".name"), QStringLiteral("workspace-duplicate"),
+                QStringLiteral("%1 \"%2\" is listed twice").arg(what, name),
+                QStringLiteral("names must be unique; remove or rename one"));
+            return false;
+        }
+        seen.insert(name);
+        return true;
+    };
+    const auto sequence = [this](const YamlValue& value, const QString& field) {
+        if (value.isNull())
+            return false;
+        if (!value.isSequence()) {
+            error(value, field, QStringLiteral("workspace-field"),
+                QStringLiteral("%1 must be a list, not %2").arg(field, QString::fromLatin1(value.jsonTypeName())),
+                QStringLiteral("write one \"- name: …\" item per line"));
+            return false;
+        }
+        return true;
+    };
+    QList<std::pair<YamlValue, QString>> environmentBackends; // checked once every backend is known
+    for (std::uint32_t i = 0; i < v.size(); ++i) {
+        const YamlValue key = v.keyAt(i);
+        const YamlValue value = v.valueAt(i);
+        const QString k = QString::fromStdString(key.scalarAsString());
+        const QString field = QStringLiteral("spec.deploy.") + k;
+        if (k == QLatin1String("backends")) {
+            if (!sequence(value, field))
+                continue;
+            QSet<QString> seen;
+            for (std::uint32_t n = 0; n < value.size(); ++n) {
+                const YamlValue item = value.at(n);
+                const QString f = field + QLatin1Char('.') + QString::number(n);
+                DeployBackendSpec b;
+                YamlValue typeAt = item;
+                const bool ok = readSettings(item, f,
+                    { QStringLiteral("name"), QStringLiteral("type"), QStringLiteral("credential") }, b.settings,
+                    [&](const QString& rk, const YamlValue& rv) {
+                        QString text;
+                        readString(rv, f + QLatin1Char('.') + rk, text);
+                        if (rk == QLatin1String("name"))
+                            b.name = text;
+                        else if (rk == QLatin1String("type")) {
+                            b.type = text;
+                            typeAt = rv;
+                        } else
+                            b.credential = text;
+                    });
+                if (!ok || !requireName(item, f, b.name, seen, QStringLiteral("backend")))
+                    continue;
+                if (!deployBackendTypes().contains(b.type)) {
+                    error(typeAt, f + QStringLiteral(".type"), QStringLiteral("workspace-field"),
+                        b.type.isEmpty() ? QStringLiteral("backend %1 has no type").arg(b.name)
+                                         : QStringLiteral("backend %1 has the unknown type \"%2\"").arg(b.name, b.type),
+                        validKeysHint(b.type, deployBackendTypes()).replace(QStringLiteral("valid keys"), QStringLiteral("types")));
+                    continue;
+                }
+                if (!b.credential.isEmpty())
+                    m_ws.declareCredential(b.credential);
+                d.backends.push_back(b);
+            }
+        } else if (k == QLatin1String("environments")) {
+            if (!sequence(value, field))
+                continue;
+            QSet<QString> seen;
+            for (std::uint32_t n = 0; n < value.size(); ++n) {
+                const YamlValue item = value.at(n);
+                const QString f = field + QLatin1Char('.') + QString::number(n);
+                DeployEnvironmentSpec e;
+                bool confirmSet = false;
+                YamlValue backendAt = item;
+                const bool ok = readSettings(item, f,
+                    { QStringLiteral("name"), QStringLiteral("backend"), QStringLiteral("confirm"),
+                        QStringLiteral("promotesFrom") },
+                    e.settings, [&](const QString& rk, const YamlValue& rv) {
+                        if (rk == QLatin1String("confirm")) {
+                            if (rv.type() != YamlType::Bool)
+                                error(rv, f + QStringLiteral(".confirm"), QStringLiteral("workspace-field"),
+                                    QStringLiteral("confirm must be true or false"),
+                                    QStringLiteral("write confirm: true to make people type the service name"));
+                            else {
+                                e.confirm = rv.document()->node(rv.index()).number.boolean;
+                                confirmSet = true;
+                            }
+                            return;
+                        }
+                        QString text;
+                        readString(rv, f + QLatin1Char('.') + rk, text);
+                        if (rk == QLatin1String("name"))
+                            e.name = text;
+                        else if (rk == QLatin1String("backend")) {
+                            e.backend = text;
+                            backendAt = rv;
+                        } else
+                            e.promotesFrom = text;
+                    });
+                if (!ok || !requireName(item, f, e.name, seen, QStringLiteral("environment")))
+                    continue;
+                if (!confirmSet)
+                    e.confirm = e.name.compare(QLatin1String("production"), Qt::CaseInsensitive) == 0
+                        || e.name.compare(QLatin1String("prod"), Qt::CaseInsensitive) == 0;
+                environmentBackends.push_back({ backendAt, f + QStringLiteral(".backend") });
+                d.environments.push_back(e);
+            }
+        } else if (k == QLatin1String("services")) {
+            if (!sequence(value, field))
+                continue;
+            QSet<QString> seen;
+            for (std::uint32_t n = 0; n < value.size(); ++n) {
+                const YamlValue item = value.at(n);
+                const QString f = field + QLatin1Char('.') + QString::number(n);
+                DeployServiceSpec sv;
+                const bool ok = readSettings(item, f, { QStringLiteral("name"), QStringLiteral("environments") },
+                    sv.settings, [&](const QString& rk, const YamlValue& rv) {
+                        if (rk == QLatin1String("name")) {
+                            readString(rv, f + QStringLiteral(".name"), sv.name);
+                            return;
+                        }
+                        if (rv.isNull())
+                            return;
+                        if (!rv.isMapping()) {
+                            error(rv, f + QStringLiteral(".environments"), QStringLiteral("workspace-field"),
+                                QStringLiteral("environments must be a mapping of environment names to settings"),
+                                QStringLiteral("write environments: {production: {application: checkout}}"));
+                            return;
+                        }
+                        for (std::uint32_t m = 0; m < rv.size(); ++m) {
+                            const QString env = QString::fromStdString(rv.keyAt(m).scalarAsString());
+                            QMap<QString, QString> settings;
+                            if (rv.valueAt(m).isNull() || readSettings(rv.valueAt(m), f + QStringLiteral(".environments.") + env, {},
+                                    settings, [](const QString&, const YamlValue&) { }))
+                                sv.environments.insert(env, settings);
+                        }
+                    });
+                if (!ok || !requireName(item, f, sv.name, seen, QStringLiteral("service")))
+                    continue;
+                d.services.push_back(sv);
+            }
+        } else if (isSecretKey(k)) {
+            secretKey(key, value, field, inlineSecretHint());
+        } else {
+            error(key, field, QStringLiteral("workspace-unknown-key"), QStringLiteral("unknown key %1 in spec.deploy").arg(k),
+                validKeysHint(k, { QStringLiteral("backends"), QStringLiteral("environments"), QStringLiteral("services") }));
+        }
+    }
+    for (qsizetype n = 0; n < d.environments.size(); ++n) {
+        const DeployEnvironmentSpec& e = d.environments[n];
+        const auto& [at, f] = environmentBackends[n];
+        if (e.backend.isEmpty())
+            error(at, f, QStringLiteral("workspace-field"), QStringLiteral("environment %1 names no backend").arg(e.name),
+                QStringLiteral("write backend: and the name of one of spec.deploy.backends"));
+        else if (!d.backend(e.backend)) {
+            QStringList names;
+            for (const DeployBackendSpec& b : std::as_const(d.backends))
+                names << b.name;
+            error(at, f, QStringLiteral("workspace-field"),
+                QStringLiteral("environment %1 uses the backend \"%2\", which spec.deploy.backends does not list").arg(e.name, e.backend),
+                names.isEmpty() ? QStringLiteral("add the backend under spec.deploy.backends")
+                                : validKeysHint(e.backend, names).replace(QStringLiteral("valid keys"), QStringLiteral("backends")));
+        }
+        if (!e.promotesFrom.isEmpty() && !d.environment(e.promotesFrom))
+            error(at, f.chopped(8) + QStringLiteral(".promotesFrom"), QStringLiteral("workspace-field"),
+                QStringLiteral("environment %1 promotes from \"%2\", which is not an environment").arg(e.name, e.promotesFrom),
+                QStringLiteral("name one of the environments listed under spec.deploy.environments"));
     }
 }
 
@@ -1094,6 +1321,9 @@ QByteArray Workspace::toYaml() const
             const bool anyTemplates = std::any_of(m_sources.cbegin(), m_sources.cend(), [](const SourceEntry& e) { return e.templates; });
             if (anyTemplates && !specKeys.contains(Preserved { KeyTemplates }))
                 specKeys.push_back({ KeyTemplates });
+            const bool hasDeploy = std::any_of(specKeys.cbegin(), specKeys.cend(), [](const Preserved& p) { return p.key == KeyDeploy; });
+            if (m_deployEdited && !m_deploy.isEmpty() && !hasDeploy)
+                specKeys.push_back({ KeyDeploy });
             const auto emitSources = [&](bool templates) {
                 const bool none = std::none_of(m_sources.cbegin(), m_sources.cend(),
                     [templates](const SourceEntry& e) { return e.templates == templates; });
@@ -1133,11 +1363,74 @@ QByteArray Workspace::toYaml() const
                 out << YAML::EndSeq;
             };
             out << YAML::BeginMap;
+            const auto emitSettings = [&](const QMap<QString, QString>& settings) {
+                for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
+                    out << YAML::Key;
+                    emitString(out, it.key());
+                    out << YAML::Value;
+                    emitString(out, it.value());
+                }
+            };
             for (const Preserved& s : specKeys) {
+                if (s.key == KeyDeploy && m_deployEdited && m_deploy.isEmpty())
+                    continue;
                 out << YAML::Key;
                 emitString(out, s.key);
                 out << YAML::Value;
-                if (s.node != YamlDocument::npos) {
+                if (s.key == KeyDeploy && m_deployEdited) {
+                    out << YAML::BeginMap;
+                    out << YAML::Key << "backends" << YAML::Value << YAML::BeginSeq;
+                    for (const DeployBackendSpec& b : m_deploy.backends) {
+                        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+                        emitString(out, b.name);
+                        out << YAML::Key << "type" << YAML::Value;
+                        emitString(out, b.type);
+                        if (!b.credential.isEmpty()) {
+                            out << YAML::Key << "credential" << YAML::Value;
+                            emitString(out, b.credential);
+                        }
+                        emitSettings(b.settings);
+                        out << YAML::EndMap;
+                    }
+                    out << YAML::EndSeq;
+                    out << YAML::Key << "environments" << YAML::Value << YAML::BeginSeq;
+                    for (const DeployEnvironmentSpec& e : m_deploy.environments) {
+                        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+                        emitString(out, e.name);
+                        out << YAML::Key << "backend" << YAML::Value;
+                        emitString(out, e.backend);
+                        out << YAML::Key << "confirm" << YAML::Value << e.confirm;
+                        if (!e.promotesFrom.isEmpty()) {
+                            out << YAML::Key << "promotesFrom" << YAML::Value;
+                            emitString(out, e.promotesFrom);
+                        }
+                        emitSettings(e.settings);
+                        out << YAML::EndMap;
+                    }
+                    out << YAML::EndSeq;
+                    if (!m_deploy.services.isEmpty()) {
+                        out << YAML::Key << "services" << YAML::Value << YAML::BeginSeq;
+                        for (const DeployServiceSpec& sv : m_deploy.services) {
+                            out << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+                            emitString(out, sv.name);
+                            emitSettings(sv.settings);
+                            if (!sv.environments.isEmpty()) {
+                                out << YAML::Key << "environments" << YAML::Value << YAML::BeginMap;
+                                for (auto it = sv.environments.cbegin(); it != sv.environments.cend(); ++it) {
+                                    out << YAML::Key;
+                                    emitString(out, it.key());
+                                    out << YAML::Value << YAML::BeginMap;
+                                    emitSettings(it.value());
+                                    out << YAML::EndMap;
+                                }
+                                out << YAML::EndMap;
+                            }
+                            out << YAML::EndMap;
+                        }
+                        out << YAML::EndSeq;
+                    }
+                    out << YAML::EndMap;
+                } else if (s.node != YamlDocument::npos) {
                     emitNode(out, *m_document, s.node);
                 } else if (s.key == KeyCatalog) {
                     out << YAML::BeginMap;
@@ -1179,6 +1472,83 @@ QByteArray Workspace::toYaml() const
     QByteArray bytes(out.c_str(), qsizetype(out.size()));
     bytes.append('\n');
     return bytes;
+}
+
+const DeployBackendSpec* DeploySettings::backend(const QString& name) const
+{
+    for (const DeployBackendSpec& b : backends)
+        if (b.name == name)
+            return &b;
+    return nullptr;
+}
+
+const DeployEnvironmentSpec* DeploySettings::environment(const QString& name) const
+{
+    for (const DeployEnvironmentSpec& e : environments)
+        if (e.name == name)
+            return &e;
+    return nullptr;
+}
+
+const DeployServiceSpec* DeploySettings::service(const QString& name) const
+{
+    for (const DeployServiceSpec& s : services)
+        if (s.name == name)
+            return &s;
+    return nullptr;
+}
+
+QStringList deployBackendTypes()
+{
+    return { QStringLiteral("gitops"), QStringLiteral("argocd"), QStringLiteral("argo-rollouts"),
+        QStringLiteral("github-actions"), QStringLiteral("jenkins"), QStringLiteral("kubernetes"),
+        QStringLiteral("script") };
+}
+
+WorkspaceEdit Workspace::checkDeploySettings(const DeploySettings& settings)
+{
+    QSet<QString> names;
+    for (const DeployBackendSpec& b : settings.backends) {
+        if (b.name.trimmed().isEmpty() || names.contains(b.name))
+            return WorkspaceEdit::failure(QStringLiteral("backends"),
+                QStringLiteral("backend names must be present and unique (\"%1\")").arg(b.name),
+                QStringLiteral("rename the backend"));
+        names.insert(b.name);
+        if (!deployBackendTypes().contains(b.type))
+            return WorkspaceEdit::failure(QStringLiteral("type"),
+                QStringLiteral("backend %1 has the unknown type \"%2\"").arg(b.name, b.type),
+                QStringLiteral("types: ") + deployBackendTypes().join(QStringLiteral(", ")));
+        for (auto it = b.settings.cbegin(); it != b.settings.cend(); ++it)
+            if (isSecretKey(it.key()) || looksLikeInlineSecret(it.value()))
+                return WorkspaceEdit::failure(it.key(),
+                    QStringLiteral("backend %1 would keep a secret in the workspace file (%2)").arg(b.name, it.key()),
+                    QStringLiteral("name a credential instead; its value is kept in the system keychain"));
+    }
+    names.clear();
+    for (const DeployEnvironmentSpec& e : settings.environments) {
+        if (e.name.trimmed().isEmpty() || names.contains(e.name))
+            return WorkspaceEdit::failure(QStringLiteral("environments"),
+                QStringLiteral("environment names must be present and unique (\"%1\")").arg(e.name),
+                QStringLiteral("rename the environment"));
+        names.insert(e.name);
+        if (!settings.backend(e.backend))
+            return WorkspaceEdit::failure(QStringLiteral("backend"),
+                QStringLiteral("environment %1 uses the backend \"%2\", which is not listed").arg(e.name, e.backend),
+                QStringLiteral("add the backend first"));
+    }
+    return {};
+}
+
+WorkspaceEdit Workspace::setDeploySettings(const DeploySettings& settings)
+{
+    if (WorkspaceEdit edit = checkDeploySettings(settings); !edit)
+        return edit;
+    m_deploy = settings;
+    m_deployEdited = true;
+    for (const DeployBackendSpec& b : settings.backends)
+        if (!b.credential.isEmpty())
+            declareCredential(b.credential);
+    return {};
 }
 
 WorkspaceEdit Workspace::setCatalogSettings(const CatalogSettings& settings)

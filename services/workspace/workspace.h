@@ -6,6 +6,7 @@
 #include "sources/sourcespec.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -32,6 +33,57 @@ struct CatalogSettings
     qint64 maxFileSize = 32 * 1024 * 1024; // bytes; larger catalog files are reported, not read
     friend bool operator==(const CatalogSettings&, const CatalogSettings&) = default;
 };
+
+// spec.deploy: where services are deployed, and how. Every key of a backend, an environment or a
+// service besides the ones named here is a setting handed to the backend (see the backends' headers
+// in services/deploy); values are text, with {service}, {environment} and other settings
+// substituted when a deploy target is resolved.
+//
+//   deploy:
+//     backends:     [{name, type, credential, <settings>…}]
+//     environments: [{name, backend, confirm, promotesFrom, <settings>…}]   in promotion order
+//     services:     [{name, environments: {<env>: {<settings>…}}, <settings>…}]
+struct DeployBackendSpec
+{
+    QString name;
+    QString type; // gitops, argocd, argo-rollouts, github-actions, jenkins, kubernetes, script
+    QString credential; // a keychain credential name; empty = none
+    QMap<QString, QString> settings;
+    friend bool operator==(const DeployBackendSpec&, const DeployBackendSpec&) = default;
+};
+
+struct DeployEnvironmentSpec
+{
+    QString name;
+    QString backend;
+    // Ask the user to type the service name before changing it (default: on for production/prod).
+    bool confirm = false;
+    QString promotesFrom; // the environment promote takes the version from; empty: the one listed before
+    QMap<QString, QString> settings;
+    friend bool operator==(const DeployEnvironmentSpec&, const DeployEnvironmentSpec&) = default;
+};
+
+struct DeployServiceSpec
+{
+    QString name; // catalog entity name
+    QMap<QString, QString> settings;
+    QMap<QString, QMap<QString, QString>> environments; // per-environment settings
+    friend bool operator==(const DeployServiceSpec&, const DeployServiceSpec&) = default;
+};
+
+struct DeploySettings
+{
+    QList<DeployBackendSpec> backends;
+    QList<DeployEnvironmentSpec> environments;
+    QList<DeployServiceSpec> services;
+    bool isEmpty() const { return backends.isEmpty() && environments.isEmpty() && services.isEmpty(); }
+    const DeployBackendSpec* backend(const QString& name) const;
+    const DeployEnvironmentSpec* environment(const QString& name) const;
+    const DeployServiceSpec* service(const QString& name) const;
+    friend bool operator==(const DeploySettings&, const DeploySettings&) = default;
+};
+
+QStringList deployBackendTypes();
 
 // The outcome of an edit: ok, or what is wrong with which field and what to do.
 struct WorkspaceEdit
@@ -60,6 +112,7 @@ bool looksLikeInlineSecret(const QString& text);
 //     catalog: {refreshMinutes, maxFileSize, sources: [{name, type, path, url, branch, credential, globs,
 //     refreshMinutes}]} credentials: [{name, description}]
 //     templates: {sources: [{name, type, path, url, branch, credential, globs}]}
+//     deploy: {backends, environments, services} (see DeploySettings)
 //
 // Sections this version does not know (spec.pipelines, …, and any other top-level,
 // metadata or spec key) are kept exactly as read and written back in their place, so an older
@@ -113,6 +166,11 @@ public:
     WorkspaceEdit updateSource(const QString& name, const CatalogSourceSpec& source);
     WorkspaceEdit removeSource(const QString& name);
 
+    const DeploySettings& deploySettings() const { return m_deploy; }
+    // Checks and replaces spec.deploy (written back in full on save).
+    WorkspaceEdit setDeploySettings(const DeploySettings& settings);
+    static WorkspaceEdit checkDeploySettings(const DeploySettings& settings);
+
     const QList<CredentialSpec>& credentials() const { return m_credentials; }
     WorkspaceEdit addCredential(const CredentialSpec& credential);
     WorkspaceEdit updateCredential(const QString& name, const CredentialSpec& credential);
@@ -147,6 +205,8 @@ private:
     CatalogSettings m_catalog;
     QList<SourceEntry> m_sources;
     QList<CredentialSpec> m_credentials;
+    DeploySettings m_deploy;
+    bool m_deployEdited = false; // written from m_deploy instead of the node as read
 
     // Round trip: the parsed document the preserved nodes live in, and the keys of the top level,
     // metadata and spec in file order. An entry without a node is a key this class reads and writes.
