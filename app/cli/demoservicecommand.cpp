@@ -7,6 +7,7 @@
 // server on a loopback port that answers /health with the version it runs.
 #include "cli.h"
 #include "clisupport.h"
+#include "workspace/demoworkspace.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -31,7 +32,7 @@ namespace Flightdeck::Cli {
 
 namespace {
 
-const char* const demoUsage = "flightdeck demo-service start|stop --state DIR --port PORT  |  serve --port PORT --service S --version V";
+const char* const demoUsage = "flightdeck demo-service start|stop [--state DIR] [--port PORT]  |  serve --port PORT --service S --version V";
 
 QString pidFile(const QString& state, const QString& service, const QString& environment)
 {
@@ -110,9 +111,10 @@ int runDemoService(const QStringList& arguments)
     QTextStream out(stdout);
     if (action == QLatin1String("serve"))
         return serve(p);
-    const QString state = p.value(QStringLiteral("state"));
-    if (state.isEmpty())
-        return usageError(QStringLiteral("--state DIR is required"), demoUsage);
+    // The demo's own folder unless told otherwise.
+    const QString state = p.isSet(QStringLiteral("state"))
+        ? p.value(QStringLiteral("state"))
+        : QFileInfo(Workspace::DemoWorkspace::workspacePath()).dir().filePath(QStringLiteral("run"));
     if (action == QLatin1String("stop")) {
         for (const QString& f : QDir(state).entryList({ QStringLiteral("*.pid") }, QDir::Files))
             stopPid(QDir(state).filePath(f), out);

@@ -232,8 +232,14 @@ DeployTarget DeployService::target(const QString& service, const QString& enviro
         annotation("jenkins.io/job-full-name", "job");
     const QString prefix = QStringLiteral("flightdeck.dev/deploy-");
     const QString envPrefix = prefix + environment + QLatin1Char('-');
+    const auto forAnEnvironment = [this](const QString& rest) {
+        for (const auto& e : m_settings.environments)
+            if (rest.startsWith(e.name + QLatin1Char('-')))
+                return true;
+        return false;
+    };
     for (auto it = a.cbegin(); it != a.cend(); ++it)
-        if (it.key().startsWith(prefix) && !it.key().startsWith(envPrefix))
+        if (it.key().startsWith(prefix) && !forAnEnvironment(it.key().mid(prefix.size())))
             s.insert(it.key().mid(prefix.size()), it.value());
     for (auto it = a.cbegin(); it != a.cend(); ++it)
         if (it.key().startsWith(envPrefix))
@@ -295,6 +301,49 @@ void DeployService::readSecret(const QString& backendName, QObject* context, std
     });
 }
 
+void DeployService::journalQuery(Action action, const QString& service, const QString& environment, QObject* context,
+    std::function<void(const DeployResult&)> done)
+{
+    const QString svc = service, env = environment;
+    onWorker(context,
+        [db = m_database, svc, env] {
+            QList<AuditRecord> out;
+            if (!db->open())
+                return out;
+            for (const AuditRecord& r : AuditJournal(*db).records())
+                if (r.service == svc && r.environment == env)
+                    out << r;
+            return out;
+        },
+        [done, action](const QList<AuditRecord>& records) {
+            DeployResult result;
+            result.outcome = Outcome::Succeeded;
+            for (auto it = records.crbegin(); it != records.crend(); ++it) {
+                if (it->kind != AuditRecord::Kind::Result)
+                    continue;
+                HistoryEntry h;
+                h.id = QString::number(it->intent);
+                h.version = it->toVersion;
+                h.previousVersion = it->fromVersion;
+                h.operation = it->operation;
+                h.actor = it->actor;
+                h.at = it->endedAt;
+                h.result = it->result;
+                h.detail = it->detail;
+                result.history << h;
+                if (action == Action::Status && it->result == QLatin1String("succeeded") && result.state.version.isEmpty()) {
+                    result.state.version = it->toVersion;
+                    result.state.deployedBy = it->actor;
+                    result.state.deployedAt = it->endedAt;
+                    result.state.status = QStringLiteral("Deployed");
+                    result.state.health = QStringLiteral("Unknown");
+                    result.state.message = tr("as recorded in the audit journal");
+                }
+            }
+            done(result);
+        });
+}
+
 void DeployService::startQuery(Action action, const QString& service, const QString& environment, const QString& backendName,
     const QString& historyId, QObject* context, std::function<void(const DeployResult&)> done)
 {
@@ -306,48 +355,7 @@ void DeployService::startQuery(Action action, const QString& service, const QStr
     }
     if (!backend->can(requiredCapability(action)) && (action == Action::History || action == Action::Status)) {
         // The journal knows what Flightdeck did through this backend.
-        const QString svc = service, env = environment;
-        onWorker(context,
-            [db = m_database, svc, env] {
-                QList<AuditRecord> out;
-                if (!db->open())
-                    return out;
-                for (const AuditRecord& r : AuditJournal(*db).records())
-                    if (r.service == svc && r.environment == env)
-                        out << r;
-                return out;
-            },
-            [done, action](const QList<AuditRecord>& records) {
-                DeployResult result;
-                result.outcome = Outcome::Succeeded;
-                QHash<qint64, AuditRecord> intents;
-                for (const AuditRecord& r : records)
-                    if (r.kind == AuditRecord::Kind::Intent)
-                        intents.insert(r.sequence, r);
-                for (auto it = records.crbegin(); it != records.crend(); ++it) {
-                    if (it->kind != AuditRecord::Kind::Result)
-                        continue;
-                    HistoryEntry h;
-                    h.id = QString::number(it->intent);
-                    h.version = it->toVersion;
-                    h.previousVersion = it->fromVersion;
-                    h.operation = it->operation;
-                    h.actor = it->actor;
-                    h.at = it->endedAt;
-                    h.result = it->result;
-                    h.detail = it->detail;
-                    result.history << h;
-                    if (action == Action::Status && it->result == QLatin1String("succeeded") && result.state.version.isEmpty()) {
-                        result.state.version = it->toVersion;
-                        result.state.deployedBy = it->actor;
-                        result.state.deployedAt = it->endedAt;
-                        result.state.status = QStringLiteral("Deployed");
-                        result.state.health = QStringLiteral("Unknown");
-                        result.state.message = tr("as recorded in the audit journal");
-                    }
-                }
-                done(result);
-            });
+        journalQuery(action, service, environment, context, std::move(done));
         return;
     }
     if (!backend->can(requiredCapability(action))) {
@@ -370,7 +378,20 @@ void DeployService::startQuery(Action action, const QString& service, const QStr
             request.historyId = historyId;
             request.actor = m_actor;
             DeployJob* job = guard->start(request);
-            connect(job, &DeployJob::finished, context, [done](const DeployResult& r) { done(r); });
+            connect(job, &DeployJob::finished, context, [this, action, service, environment, context, done](const DeployResult& r) {
+                if (action != Action::Status || !r.ok() || !r.state.version.isEmpty())
+                    return done(r);
+                // The backend sees no version (a script without a status URL): the journal may know.
+                journalQuery(Action::Status, service, environment, context, [r, done](const DeployResult& journal) {
+                    DeployResult merged = r;
+                    merged.state.version = journal.state.version;
+                    if (merged.state.deployedBy.isEmpty())
+                        merged.state.deployedBy = journal.state.deployedBy;
+                    if (!merged.state.deployedAt.isValid())
+                        merged.state.deployedAt = journal.state.deployedAt;
+                    done(merged);
+                });
+            });
         });
 }
 

@@ -202,6 +202,8 @@ Q_SIGNALS:
 private:
     friend class DeployOperation;
     void readSecret(const QString& backend, QObject* context, std::function<void(bool ok, QString secret, QString error)> done);
+    void journalQuery(Action action, const QString& service, const QString& environment, QObject* context,
+        std::function<void(const DeployResult&)> done);
     void startQuery(Action action, const QString& service, const QString& environment, const QString& backend,
         const QString& historyId, QObject* context, std::function<void(const DeployResult&)> done);
 

@@ -169,6 +169,83 @@ private Q_SLOTS:
         QVERIFY(ws->isTemplateSource(QStringLiteral("golden")));
     }
 
+    void deploy_isReadKeptOnSaveAndChecked()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QByteArray head = "apiVersion: flightdeck.dev/v1\nkind: Workspace\nmetadata:\n  name: t\nspec:\n";
+        const QByteArray deploy = "  deploy:\n"
+                                  "    backends:\n"
+                                  "      - {name: envs, type: gitops, repository: ../environments.git, path: \"apps/{service}/{environment}/kustomization.yaml\"}\n"
+                                  "      - name: cd\n        type: argocd\n        credential: argocd-token\n        url: https://argocd.example\n        timeoutSeconds: 300\n"
+                                  "    environments:\n"
+                                  "      - {name: staging, backend: envs}\n"
+                                  "      - {name: production, backend: cd, application: \"{service}-prod\"}\n"
+                                  "      - {name: sandbox, backend: envs, confirm: true, promotesFrom: staging}\n"
+                                  "    services:\n"
+                                  "      - name: checkout\n        image: registry.example/checkout\n        environments:\n          production: {application: checkout}\n";
+        Catalog::Diagnostics diagnostics;
+        const QString path = dir.filePath(QStringLiteral("ws.yaml"));
+        auto ws = Workspace::Workspace::parse(head + deploy, path, diagnostics);
+        QVERIFY2(ws, qPrintable(describe(diagnostics)));
+        const Workspace::DeploySettings& d = ws->deploySettings();
+        QCOMPARE(d.backends.size(), 2);
+        QCOMPARE(d.backends[0].type, QStringLiteral("gitops"));
+        QCOMPARE(d.backends[0].settings.value(QStringLiteral("path")), QStringLiteral("apps/{service}/{environment}/kustomization.yaml"));
+        QCOMPARE(d.backends[1].credential, QStringLiteral("argocd-token"));
+        QCOMPARE(d.backends[1].settings.value(QStringLiteral("timeoutSeconds")), QStringLiteral("300"));
+        QVERIFY(!d.backends[1].settings.contains(QStringLiteral("credential")));
+        QCOMPARE(d.environments.size(), 3);
+        QVERIFY(!d.environments[0].confirm);
+        QVERIFY(d.environments[1].confirm); // production asks by default
+        QCOMPARE(d.environments[1].settings.value(QStringLiteral("application")), QStringLiteral("{service}-prod"));
+        QVERIFY(d.environments[2].confirm);
+        QCOMPARE(d.environments[2].promotesFrom, QStringLiteral("staging"));
+        QCOMPARE(d.services.size(), 1);
+        QCOMPARE(d.services[0].environments.value(QStringLiteral("production")).value(QStringLiteral("application")), QStringLiteral("checkout"));
+        // The credential a backend names is declared.
+        QVERIFY(std::any_of(ws->credentials().cbegin(), ws->credentials().cend(),
+            [](const Workspace::CredentialSpec& c) { return c.name == QLatin1String("argocd-token"); }));
+
+        // Saved unchanged, it reads back the same; edited, the new settings are written.
+        QVERIFY(ws->saveAs(path));
+        diagnostics.clear();
+        auto again = Workspace::Workspace::load(path, diagnostics);
+        QVERIFY2(again, qPrintable(describe(diagnostics)));
+        QCOMPARE(again->deploySettings(), d);
+        Workspace::DeploySettings edited = d;
+        edited.environments[0].settings.insert(QStringLiteral("path"), QStringLiteral("x/{service}.yaml"));
+        QVERIFY(again->setDeploySettings(edited));
+        QVERIFY(again->saveAs(path));
+        diagnostics.clear();
+        auto third = Workspace::Workspace::load(path, diagnostics);
+        QVERIFY2(third, qPrintable(describe(diagnostics)));
+        QCOMPARE(third->deploySettings(), edited);
+
+        // Bad shapes are named with their place and what to do.
+        const struct
+        {
+            const char* yaml;
+            const char* message;
+        } bad[] = {
+            { "  deploy:\n    backends:\n      - {name: a, type: helm}\n", "unknown type \"helm\"" },
+            { "  deploy:\n    backends:\n      - {name: a, type: gitops}\n    environments:\n      - {name: dev, backend: b}\n",
+                "uses the backend \"b\", which spec.deploy.backends does not list" },
+            { "  deploy:\n    backends:\n      - {name: a, type: gitops, token: abc}\n", "would keep a secret" },
+            { "  deploy:\n    backends:\n      - {name: a, type: gitops}\n      - {name: a, type: script}\n", "listed twice" },
+            { "  deploy:\n    environments:\n      - {name: dev, backend: a, confirm: maybe}\n", "confirm must be true or false" },
+            { "  deploy:\n    backend: []\n", "unknown key backend in spec.deploy" },
+            { "  deploy:\n    backends:\n      - {name: a, type: gitops, path: [x]}\n", "must be a single value" },
+        };
+        for (const auto& b : bad) {
+            diagnostics.clear();
+            ws = Workspace::Workspace::parse(head + b.yaml, path, diagnostics);
+            QVERIFY2(!ws, b.yaml);
+            QVERIFY2(describe(diagnostics).contains(QString::fromUtf8(b.message)), qPrintable(describe(diagnostics)));
+            QVERIFY2(diagnostics.first().line > 5, qPrintable(describe(diagnostics)));
+        }
+    }
+
     void parse_badInput_errorNamesPlaceAndRemedy_data()
     {
         QTest::addColumn<QByteArray>("yaml");

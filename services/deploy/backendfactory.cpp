@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "argocdbackend.h"
+#include "deployservice.h"
+#include "githubactionsbackend.h"
+#include "gitopsbackend.h"
+
+namespace Flightdeck::Deploy {
+
+DeployBackend* createDeployBackend(const Workspace::DeployBackendSpec& spec, const BackendContext& context, QObject* parent)
+{
+    const QString& t = spec.type;
+    if (t == QLatin1String("gitops"))
+        return new GitOpsBackend(context, parent);
+    if (t == QLatin1String("argocd"))
+        return new ArgoCdBackend(context, parent);
+    if (t == QLatin1String("github-actions"))
+        return new GitHubActionsBackend(context, parent);
+    return nullptr;
+}
+
+} // namespace Flightdeck::Deploy
