@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
 
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <cstring>
@@ -60,6 +61,11 @@ static void printUsage(QTextStream& out)
 
 int run(const QStringList& arguments)
 {
+    // A command's output is its result: the services' debug logging (every HTTP exchange) stays
+    // off unless asked for with QT_LOGGING_RULES, and so does its information (a refused connection
+    // while a health check waits for a service to start): failures are reported as results.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("flightdeck.*.debug=false\nflightdeck.*.info=false"));
     QTextStream out(stdout);
     const QString command = arguments.value(1);
     if (command == QLatin1String("--version")) {

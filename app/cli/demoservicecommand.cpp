@@ -105,6 +105,7 @@ int runDemoService(const QStringList& arguments)
     p.addOption({ QStringLiteral("service"), QStringLiteral("Service name (serve)."), QStringLiteral("S") });
     p.addOption({ QStringLiteral("environment"), QStringLiteral("Environment (serve)."), QStringLiteral("E") });
     p.addOption({ QStringLiteral("version"), QStringLiteral("Version (serve)."), QStringLiteral("V") });
+    p.addHelpOption();
     if (!parseArguments(p, arguments, demoUsage))
         return UsageError;
     const QString action = p.positionalArguments().value(0);

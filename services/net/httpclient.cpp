@@ -3,10 +3,13 @@
 
 #include "redact.h"
 
+#include <QCryptographicHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTimer>
 
 namespace Flightdeck::Net {
@@ -26,6 +29,22 @@ HttpClient::~HttpClient()
     const auto replies = findChildren<HttpReply*>(Qt::FindDirectChildrenOnly);
     for (HttpReply* reply : replies)
         delete reply;
+}
+
+QNetworkAccessManager* HttpClient::managerFor(const HttpRequest& request)
+{
+    if (request.url.scheme() != QLatin1String("https")
+        || (request.caCertificates.isEmpty() && !request.insecureSkipTlsVerify))
+        return m_nam;
+    QCryptographicHash trust(QCryptographicHash::Sha256);
+    trust.addData(request.insecureSkipTlsVerify ? QByteArrayView("insecure") : QByteArrayView("verify"));
+    for (const QSslCertificate& certificate : request.caCertificates)
+        trust.addData(certificate.toDer());
+    const QByteArray key = trust.result();
+    QNetworkAccessManager*& nam = m_tlsManagers[key];
+    if (!nam)
+        nam = new QNetworkAccessManager(this);
+    return nam;
 }
 
 HttpReply* HttpClient::send(const HttpRequest& request)
@@ -92,6 +111,15 @@ void HttpReply::startAttempt()
                                        : QNetworkRequest::SameOriginRedirectPolicy);
     req.setMaximumRedirectsAllowed(10);
     req.setHeader(QNetworkRequest::UserAgentHeader, m_client->userAgent());
+    if (url.scheme() == QLatin1String("https")
+        && (!m_request.caCertificates.isEmpty() || m_request.insecureSkipTlsVerify)) {
+        QSslConfiguration tls = req.sslConfiguration();
+        if (!m_request.caCertificates.isEmpty())
+            tls.setCaCertificates(m_request.caCertificates);
+        if (m_request.insecureSkipTlsVerify)
+            tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        req.setSslConfiguration(tls);
+    }
     for (const HttpHeader& h : std::as_const(m_request.headers))
         req.setRawHeader(h.first, h.second);
     const HttpHeader auth = m_request.credential.toHeader();
@@ -117,7 +145,7 @@ void HttpReply::startAttempt()
                                      << QString::fromLatin1(redactedHeaderLine(name, req.rawHeader(name), extra));
     }
 
-    QNetworkAccessManager* nam = m_client->networkAccessManager();
+    QNetworkAccessManager* nam = m_client->managerFor(m_request);
     QNetworkReply* reply = nullptr;
     if (m_request.method == "GET")
         reply = nam->get(req);

@@ -5,6 +5,7 @@
 #include "httptypes.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 
@@ -90,7 +91,13 @@ public:
 
 private:
     friend class HttpReply;
+    // Qt keeps an https connection with the TLS configuration of the request that opened it and reuses
+    // it for the same host and port, so requests with their own trust (caCertificates,
+    // insecureSkipTlsVerify) go through an access manager per distinct trust.
+    QNetworkAccessManager* managerFor(const HttpRequest& request);
+
     QNetworkAccessManager* m_nam;
+    QHash<QByteArray, QNetworkAccessManager*> m_tlsManagers;
     EtagCache m_etagCache;
     QByteArray m_userAgent;
 };

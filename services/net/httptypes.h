@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QPair>
+#include <QSslCertificate>
 #include <QString>
 #include <QUrl>
 
@@ -75,6 +76,14 @@ struct HttpRequest
     // reuse that response on 304 (HttpResponse::fromCache).
     bool useEtagCache = false;
     qint64 maxResponseBytes = 256 * 1024 * 1024;
+    // TLS trust for https. Empty: the system's CA store. Otherwise the server's certificate must chain
+    // to one of these and only these (what kubectl does with a cluster's certificate-authority), e.g.
+    // a private cluster CA that is not in the system store.
+    QList<QSslCertificate> caCertificates;
+    // Skips the server certificate's verification entirely. Only ever from a setting a user set
+    // explicitly (e.g. a lab cluster's insecureSkipTlsVerify), never a default. HttpClient keeps
+    // connections of different trust apart.
+    bool insecureSkipTlsVerify = false;
 
     static HttpRequest get(const QUrl& url);
     static HttpRequest post(const QUrl& url, const QByteArray& body, const QByteArray& contentType);

@@ -841,8 +841,6 @@ void WorkspaceReader::readDeploy(const YamlValue& v)
                         validKeysHint(b.type, deployBackendTypes()).replace(QStringLiteral("valid keys"), QStringLiteral("types")));
                     continue;
                 }
-                if (!b.credential.isEmpty())
-                    m_ws.declareCredential(b.credential);
                 d.backends.push_back(b);
             }
         } else if (k == QLatin1String("environments")) {

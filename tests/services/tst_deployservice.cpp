@@ -5,7 +5,6 @@
 #include "deploy/auditjournal.h"
 #include "deploy/deploylease.h"
 #include "deploy/deployservice.h"
-#include "git/gitrepository.h"
 #include "replayserver.h"
 #include "store/database.h"
 
@@ -28,12 +27,6 @@ QByteArray readFile(const QString& path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
 
 // dev and production through a script that records each call in a file per environment, and
 // fails when VERSION is "bad".
@@ -60,7 +53,7 @@ Workspace::DeploySettings scriptSettings(const QString& dir, const QString& stat
     return d;
 }
 
-struct Outcome
+struct Run
 {
     DeployPlan plan;
     DeployResult result;
@@ -70,9 +63,9 @@ struct Outcome
 };
 
 // Plans and (when the plan is good and execute) runs one operation, waiting on the event loop.
-Outcome run(DeployService& service, const OperationRequest& request, bool execute = true)
+Run run(DeployService& service, const OperationRequest& request, bool execute = true)
 {
-    Outcome out;
+    Run out;
     DeployOperation* op = service.prepare(request);
     QObject::connect(op, &DeployOperation::planned, op, [&out, op, execute](const DeployPlan& plan) {
         out.plan = plan;
@@ -119,15 +112,15 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         DeployService service(scriptSettings(dir.path()), options(dir));
-        const Outcome first = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("1.0.0"), {}, {} });
+        const Run first = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("1.0.0"), {}, {} });
         QVERIFY2(first.result.ok(), qPrintable(first.result.message + first.plan.error));
         QVERIFY(first.plan.summary.contains(QStringLiteral("Deploy checkout 1.0.0 to dev")));
         QVERIFY(!first.plan.confirm);
-        QVERIFY2(first.logs.join('\n').contains(QStringLiteral("installing checkout 1.0.0 (was ) for deploy")), qPrintable(first.logs.join('\n')));
+        QVERIFY2(first.logs.join(QLatin1Char('\n')).contains(QStringLiteral("installing checkout 1.0.0 (was ) for deploy")), qPrintable(first.logs.join(QLatin1Char('\n'))));
         QCOMPARE(readFile(dir.filePath(QStringLiteral("dev.log"))), QByteArray("deploy 1.0.0 \n"));
 
         // The second deploy knows what ran before, from the journal (the script reports no version).
-        const Outcome second = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("1.1.0"), {}, {} });
+        const Run second = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("1.1.0"), {}, {} });
         QVERIFY2(second.result.ok(), qPrintable(second.result.message));
         QCOMPARE(second.plan.fromVersion, QStringLiteral("1.0.0"));
         QCOMPARE(readFile(dir.filePath(QStringLiteral("dev.log"))), QByteArray("deploy 1.0.0 \ndeploy 1.1.0 1.0.0\n"));
@@ -154,7 +147,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         DeployService service(scriptSettings(dir.path()), options(dir));
-        const Outcome o = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("bad"), {}, {} });
+        const Run o = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("bad"), {}, {} });
         QVERIFY(o.plan.ok);
         QCOMPARE(o.result.outcome, Deploy::Outcome::Failed);
         QVERIFY2(o.result.message.contains(QStringLiteral("no such image")), qPrintable(o.result.message));
@@ -172,14 +165,14 @@ private Q_SLOTS:
         QTemporaryDir dir;
         DeployService service(scriptSettings(dir.path()), options(dir));
         QVERIFY(run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("2.0.0"), {}, {} }).result.ok());
-        const Outcome o = run(service, { QStringLiteral("promote"), QStringLiteral("checkout"), QStringLiteral("production"), {}, {}, {} });
+        const Run o = run(service, { QStringLiteral("promote"), QStringLiteral("checkout"), QStringLiteral("production"), {}, {}, {} });
         QVERIFY2(o.result.ok(), qPrintable(o.result.message + o.plan.error));
         QCOMPARE(o.plan.sourceEnvironment, QStringLiteral("dev"));
         QCOMPARE(o.plan.toVersion, QStringLiteral("2.0.0"));
         QVERIFY(o.plan.confirm);
         QCOMPARE(readFile(dir.filePath(QStringLiteral("production.log"))), QByteArray("promote 2.0.0 \n"));
         // Nothing to promote into the first environment.
-        const Outcome first = run(service, { QStringLiteral("promote"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, {}, {} }, false);
+        const Run first = run(service, { QStringLiteral("promote"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, {}, {} }, false);
         QVERIFY(!first.plan.ok);
         QVERIFY2(first.plan.error.contains(QStringLiteral("first environment")), qPrintable(first.plan.error));
     }
@@ -190,7 +183,7 @@ private Q_SLOTS:
         DeployService service(scriptSettings(dir.path()), options(dir));
         for (const char* v : { "1.0.0", "1.1.0", "1.2.0" })
             QVERIFY(run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QLatin1String(v), {}, {} }).result.ok());
-        const Outcome back = run(service, { QStringLiteral("rollback"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, {}, {} });
+        const Run back = run(service, { QStringLiteral("rollback"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, {}, {} });
         QVERIFY2(back.result.ok(), qPrintable(back.result.message + back.plan.error));
         QCOMPARE(back.plan.fromVersion, QStringLiteral("1.2.0"));
         QCOMPARE(back.plan.toVersion, QStringLiteral("1.1.0"));
@@ -208,10 +201,10 @@ private Q_SLOTS:
         });
         QTRY_VERIFY(done);
         QVERIFY(!firstId.isEmpty());
-        const Outcome toFirst = run(service, { QStringLiteral("rollback"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, firstId, {} });
+        const Run toFirst = run(service, { QStringLiteral("rollback"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, firstId, {} });
         QVERIFY2(toFirst.result.ok(), qPrintable(toFirst.result.message + toFirst.plan.error));
         QCOMPARE(toFirst.plan.toVersion, QStringLiteral("1.0.0"));
-        const Outcome unknownEntry = run(service, { QStringLiteral("rollback"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, QStringLiteral("999"), {} }, false);
+        const Run unknownEntry = run(service, { QStringLiteral("rollback"), QStringLiteral("checkout"), QStringLiteral("dev"), {}, QStringLiteral("999"), {} }, false);
         QVERIFY(!unknownEntry.plan.ok);
     }
 
@@ -232,7 +225,7 @@ private Q_SLOTS:
             { { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("1"), {}, QStringLiteral("canary") }, "no strategy" },
         };
         for (const auto& c : cases) {
-            const Outcome o = run(service, c.request, false);
+            const Run o = run(service, c.request, false);
             QVERIFY(!o.plan.ok);
             QVERIFY2(o.plan.error.contains(QString::fromUtf8(c.error)), qPrintable(o.plan.error));
         }
@@ -252,7 +245,7 @@ private Q_SLOTS:
             DeployLease held(other, QStringLiteral("checkout"), QStringLiteral("dev"));
             QVERIFY(held.acquire(QStringLiteral("pid 1: deploy 9.9.9"), 600));
             DeployService service(scriptSettings(dir.path()), options(dir));
-            const Outcome o = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("1.0.0"), {}, {} });
+            const Run o = run(service, { QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("1.0.0"), {}, {} });
             QCOMPARE(o.result.outcome, Deploy::Outcome::Failed);
             QVERIFY(!o.result.changed);
             QVERIFY2(o.result.message.contains(QStringLiteral("busy")) && o.result.message.contains(QStringLiteral("pid 1")), qPrintable(o.result.message));
@@ -264,7 +257,7 @@ private Q_SLOTS:
         // Two operations of this instance on the same target: the second waits for nothing and fails.
         DeployService service(scriptSettings(dir.path()), options(dir));
         qputenv("SLOW", "2");
-        Outcome a, b;
+        Run a, b;
         DeployOperation* first = service.prepare({ QStringLiteral("deploy"), QStringLiteral("checkout"), QStringLiteral("dev"), QStringLiteral("2.0.0"), {}, {} });
         connect(first, &DeployOperation::planned, first, [first](const DeployPlan&) { first->execute(); });
         bool leased = false;

@@ -3,6 +3,7 @@
 #include "net/pagination.h"
 #include "net/redact.h"
 #include "replayserver.h"
+#include "tlsserver.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -427,6 +428,41 @@ private Q_SLOTS:
         QVERIFY(response.error.hint.contains(QStringLiteral("certificate")));
         QCOMPARE(server.requestCount(), 0);
         QCOMPARE(server.problems().size(), 1);
+    }
+
+    void tls_trustIsPerRequest()
+    {
+        TlsServer server;
+        if (!server.listen())
+            QSKIP("no TLS backend in this Qt installation");
+        server.setResponse(200, "{\"tls\":true}");
+        HttpClient client;
+        HttpRequest request = HttpRequest::get(server.url(QStringLiteral("/api")));
+        request.retry = RetryPolicy::none();
+        request.timeoutMs = 10000;
+
+        // The test CA is in no system store.
+        HttpResponse response = run(client, request);
+        QCOMPARE(response.error.kind, HttpErrorKind::Tls);
+
+        // Trusted through caCertificates, on the same client, host and port.
+        request.caCertificates = TlsServer::caCertificates();
+        QCOMPARE(request.caCertificates.size(), 1);
+        response = run(client, request);
+        QVERIFY2(response.ok(), qPrintable(response.error.toText()));
+        QCOMPARE(response.body, QByteArray("{\"tls\":true}"));
+
+        request.caCertificates.clear();
+        request.insecureSkipTlsVerify = true;
+        response = run(client, request);
+        QVERIFY2(response.ok(), qPrintable(response.error.toText()));
+
+        // A request without either is verified again: the trust of earlier requests does not carry over.
+        request.insecureSkipTlsVerify = false;
+        response = run(client, request);
+        QCOMPARE(response.error.kind, HttpErrorKind::Tls);
+        QCOMPARE(server.requestLines(), QStringList({ QStringLiteral("GET /api"), QStringLiteral("GET /api") }));
+        QCOMPARE(server.handshakeFailures(), 2);
     }
 
     void httpErrors_haveMessageAndHint_data()

@@ -203,9 +203,6 @@ private Q_SLOTS:
         QCOMPARE(d.environments[2].promotesFrom, QStringLiteral("staging"));
         QCOMPARE(d.services.size(), 1);
         QCOMPARE(d.services[0].environments.value(QStringLiteral("production")).value(QStringLiteral("application")), QStringLiteral("checkout"));
-        // The credential a backend names is declared.
-        QVERIFY(std::any_of(ws->credentials().cbegin(), ws->credentials().cend(),
-            [](const Workspace::CredentialSpec& c) { return c.name == QLatin1String("argocd-token"); }));
 
         // Saved unchanged, it reads back the same; edited, the new settings are written.
         QVERIFY(ws->saveAs(path));
@@ -216,6 +213,9 @@ private Q_SLOTS:
         Workspace::DeploySettings edited = d;
         edited.environments[0].settings.insert(QStringLiteral("path"), QStringLiteral("x/{service}.yaml"));
         QVERIFY(again->setDeploySettings(edited));
+        // Edited through the API, the credential a backend names is declared (as for sources).
+        QVERIFY(std::any_of(again->credentials().cbegin(), again->credentials().cend(),
+            [](const Workspace::CredentialSpec& c) { return c.name == QLatin1String("argocd-token"); }));
         QVERIFY(again->saveAs(path));
         diagnostics.clear();
         auto third = Workspace::Workspace::load(path, diagnostics);
