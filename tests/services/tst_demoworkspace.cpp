@@ -20,6 +20,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <git2.h>
@@ -259,8 +260,24 @@ private Q_SLOTS:
         const DemoResult result = DemoWorkspace::ensure(data);
         QVERIFY2(result.ok, qPrintable(result.error));
         QVERIFY(result.changed);
-        QCOMPARE(result.committed, kRepositories);
+        // Every catalog repository, then the environments repository the demo deploys to.
+        QCOMPARE(result.committed, kRepositories + QStringList { QStringLiteral("environments") });
         QCOMPARE(result.workspacePath, DemoWorkspace::workspacePath(data));
+        {
+            const QString environments = DemoWorkspace::remotePath(data, QStringLiteral("environments"));
+            QCOMPARE(historyOf(environments).size(), 1);
+            Catalog::Diagnostics problems;
+            const auto workspace = Workspace::Workspace::load(result.workspacePath, problems);
+            QVERIFY(workspace);
+            const Workspace::DeploySettings& deploy = workspace->deploySettings();
+            QCOMPARE(deploy.environments.size(), 3);
+            QCOMPARE(deploy.backend(QStringLiteral("environments"))->settings.value(QStringLiteral("repository")),
+                QUrl::fromLocalFile(environments).toString());
+            QVERIFY(deploy.environment(QStringLiteral("production"))->confirm);
+            // The environments repository is not a catalog source.
+            for (const auto& source : workspace->sources())
+                QVERIFY(source.name != QLatin1String("environments"));
+        }
 
         for (const QString& name : kRepositories) {
             const QString bare = DemoWorkspace::remotePath(data, name);
