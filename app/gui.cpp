@@ -6,6 +6,8 @@
 #include "appcontext.h"
 #include "catalogpage.h"
 #include "createpage.h"
+#include "deploy/deployprogress.h"
+#include "deploymentspage.h"
 #include "entity/entitypage.h"
 #include "filepage.h"
 #include "icons.h"
@@ -15,6 +17,7 @@
 #include "settingspage.h"
 
 #include "catalog/catalogservice.h"
+#include "deploy/deployservice.h"
 #include "secrets/keychainsecretstore.h"
 #include "workspace/demoworkspace.h"
 #include "workspace/workspace.h"
@@ -25,6 +28,10 @@
 #include <QPalette>
 #include <QStyle>
 #include <QCommandLineParser>
+#include <QDialog>
+#include <QPainter>
+#include <QPointer>
+#include <QStatusBar>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -36,6 +43,9 @@
 #include <QThread>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
+#include <vector>
 
 namespace Flightdeck::App {
 
@@ -172,6 +182,157 @@ std::optional<Workspace::Workspace> resolveWorkspace(const Options& options, QSt
     return workspace;
 }
 
+// Keeps AppContext::deploy in step with the workspace: a DeployService made from spec.deploy when
+// the workspace is opened and made again when its deploy settings change (the one before stays
+// until exit, so the operations it runs can finish and report), fed the catalog's services
+// (computed on a worker for every new snapshot), and asked once, at start, to reconcile operations
+// an earlier run left without a result.
+class DeployHost : public QObject
+{
+public:
+    DeployHost(Views::AppContext& context, Secrets::SecretStore* secrets, Catalog::CatalogService& catalog)
+        : m_context(context)
+        , m_secrets(secrets)
+        , m_catalog(catalog)
+    {
+        // The git identity is read from its configuration files: on a worker, while the window opens.
+        m_actor = QtConcurrent::run(workers(), [] { return Deploy::defaultActor(); });
+        connect(&catalog, &Catalog::CatalogService::sourcesChanged, this, [this] { setSettings(m_catalog.workspace()); });
+        connect(&catalog, &Catalog::CatalogService::catalogChanged, this, &DeployHost::readServices);
+    }
+
+    void setPage(Views::DeploymentsPage* page) { m_page = page; }
+    void setWindow(QMainWindow* window) { m_window = window; }
+
+    // Makes the service for the workspace's deploy settings, unless the current one has them already.
+    void setSettings(const Workspace::Workspace& workspace)
+    {
+        const Workspace::DeploySettings& settings = workspace.deploySettings();
+        if (m_made && settings == m_settings && workspace.directory() == m_directory)
+            return;
+        m_made = true;
+        m_settings = settings;
+        m_directory = workspace.directory();
+        Deploy::DeployService* next = nullptr;
+        if (!settings.isEmpty()) {
+            Deploy::DeployService::Options options;
+            options.workspaceDirectory = workspace.directory();
+            options.secrets = m_secrets;
+            options.actor = actor();
+            options.extraValues.insert(QStringLiteral("flightdeck"), QCoreApplication::applicationFilePath());
+            m_services.push_back(std::make_unique<Deploy::DeployService>(settings, options));
+            next = m_services.back().get();
+            if (m_known)
+                next->setServices(m_lastServices);
+        }
+        m_context.deploy = next;
+        if (m_page)
+            m_page->reload();
+        if (next && m_known)
+            reconcileOnce();
+    }
+
+private:
+    QString actor()
+    {
+        if (!m_actor.isFinished()) {
+            QFutureWatcher<QString> watcher;
+            QEventLoop loop;
+            QObject::connect(&watcher, &QFutureWatcher<QString>::finished, &loop, &QEventLoop::quit);
+            watcher.setFuture(m_actor);
+            if (!m_actor.isFinished())
+                loop.exec();
+        }
+        return m_actor.result();
+    }
+
+    void readServices(const Catalog::CatalogPtr& catalog)
+    {
+        if (!catalog)
+            return;
+        const int generation = ++m_generation;
+        auto* watcher = new QFutureWatcher<QList<Deploy::ServiceInfo>>(this);
+        connect(watcher, &QFutureWatcher<QList<Deploy::ServiceInfo>>::finished, this, [this, watcher, generation] {
+            watcher->deleteLater();
+            if (generation != m_generation)
+                return; // a newer snapshot is on its way
+            m_lastServices = watcher->result();
+            m_known = true;
+            if (m_context.deploy) {
+                m_context.deploy->setServices(m_lastServices);
+                reconcileOnce();
+            }
+            if (m_page)
+                m_page->reload();
+        });
+        watcher->setFuture(QtConcurrent::run(workers(), [catalog] { return Deploy::servicesOf(*catalog); }));
+    }
+
+    // Once per run, after the services are known (their annotations name the targets).
+    void reconcileOnce()
+    {
+        if (m_reconciled || !m_context.deploy)
+            return;
+        m_reconciled = true;
+        m_context.deploy->reconcile(this, [this](const QStringList& lines) {
+            if (lines.isEmpty())
+                return;
+            for (const QString& line : lines)
+                QTextStream(stderr) << "flightdeck: reconciled an interrupted operation: " << line << "\n";
+            const QString title = lines.size() == 1 ? QObject::tr("Reconciled an interrupted deploy operation")
+                                                    : QObject::tr("Reconciled %1 interrupted deploy operations").arg(lines.size());
+            const QString text = lines.size() == 1 ? lines.first()
+                                                   : QObject::tr("%1 (and %2 more; see the history)").arg(lines.first()).arg(lines.size() - 1);
+            announce(title, text);
+            if (m_page)
+                m_page->refresh(); // the journal has their results now
+        });
+    }
+
+    // A notification and the status bar, once the window is on screen: the status bar of a hidden
+    // window would show its widgets over the message later.
+    void announce(const QString& title, const QString& text)
+    {
+        if (!m_window)
+            return;
+        if (!m_window->isVisible()) {
+            m_notice = {title, text};
+            m_window->installEventFilter(this);
+            return;
+        }
+        Views::notifyDesktop(m_window, title, text, true);
+        m_window->statusBar()->showMessage(title + QStringLiteral(": ") + text, 60000);
+    }
+
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (watched == m_window && event->type() == QEvent::Show && !m_notice.first.isEmpty()) {
+            m_window->removeEventFilter(this);
+            const auto notice = std::exchange(m_notice, {});
+            QTimer::singleShot(0, this, [this, notice] { announce(notice.first, notice.second); });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+    Views::AppContext& m_context;
+    Secrets::SecretStore* m_secrets;
+    Catalog::CatalogService& m_catalog;
+    QFuture<QString> m_actor;
+    QPointer<Views::DeploymentsPage> m_page;
+    QPointer<QMainWindow> m_window;
+    Workspace::DeploySettings m_settings;
+    QString m_directory;
+    bool m_made = false;
+    bool m_known = false; // the catalog's services were read at least once
+    bool m_reconciled = false;
+    int m_generation = 0;
+    QList<Deploy::ServiceInfo> m_lastServices;
+    QPair<QString, QString> m_notice; // title and text waiting for the window to show
+    // Every service made in this run; the current one last. Declared before the window in runGui,
+    // so they outlive the pages that point at them.
+    std::vector<std::unique_ptr<Deploy::DeployService>> m_services;
+};
+
 // Waits (with the event loop running) until the catalog is read and indexed, or the time is up.
 bool waitForCatalog(Catalog::CatalogService& service, int seconds)
 {
@@ -195,12 +356,30 @@ int screenshot(QApplication& app, Views::MainWindow& window, Catalog::CatalogSer
     window.resize(options.size);
     window.show();
     navigator.goTo(options.page.isEmpty() ? QStringLiteral("catalog") : options.page);
-    // Let pages finish what they do on workers (graph layout, files, docs) and lay out.
+    // Let pages finish what they do on workers (graph layout, files, docs, deployments) and lay out;
+    // a page that reads asynchronously says when it is done.
     QElapsedTimer settle;
     settle.start();
-    while (settle.elapsed() < 1500)
+    while (settle.elapsed() < 1500
+        || (window.currentPage() && window.currentPage()->isBusy() && settle.elapsed() < options.waitSeconds * 1000))
         app.processEvents(QEventLoop::AllEvents, 50);
-    const QImage image = window.grab().toImage();
+    for (int i = 0; i < 10; ++i)
+        app.processEvents(QEventLoop::AllEvents, 20);
+    QImage image = window.grab().toImage();
+    // A dialog the page opened is drawn over the window, centred, as on a screen.
+    for (QWidget* w : QApplication::topLevelWidgets()) {
+        auto* dialog = qobject_cast<QDialog*>(w);
+        if (!dialog || !dialog->isVisible() || image.isNull())
+            continue;
+        const QImage shot = dialog->grab().toImage().convertToFormat(image.format());
+        QPainter p(&image);
+        p.fillRect(image.rect(), QColor(0, 0, 0, 70));
+        const QPointF at((image.width() / image.devicePixelRatio() - dialog->width()) / 2,
+            (image.height() / image.devicePixelRatio() - dialog->height()) / 2);
+        p.setPen(QColor(0, 0, 0, 110));
+        p.drawRect(QRectF(at, QSizeF(dialog->size())).adjusted(-1, -1, 0, 0));
+        p.drawImage(at, shot);
+    }
     if (image.isNull() || !image.save(options.screenshot, "PNG")) {
         err << "flightdeck: cannot write " << options.screenshot << "\n";
         return 1;
@@ -234,15 +413,21 @@ int runGui(int argc, char** argv)
     }
     applyColorScheme(options.colorScheme);
 
-    // Objects are destroyed in reverse order: window first, then the service (which waits for
-    // its workers), then the secret store.
+    // Objects are destroyed in reverse order: window first, then the deploy services (after the
+    // pages that point at them), then the catalog service (which waits for its workers), then the
+    // secret store.
     Secrets::KeychainSecretStore secrets;
     Views::Navigator navigator;
     Catalog::CatalogService service(&secrets);
     Views::AppContext context {&service, &secrets, &navigator};
+    DeployHost deploy(context, &secrets, service);
     Views::MainWindow window(context);
     window.addPage(new Views::CatalogPage(context));
     window.addPage(new Views::CreatePage(context));
+    auto* deployments = new Views::DeploymentsPage(context);
+    window.addPage(deployments);
+    deploy.setPage(deployments);
+    deploy.setWindow(&window);
     window.addPage(new Views::ProblemsPage(context));
     window.addPage(new Views::SettingsPage(context));
     window.addPage(new Views::EntityPage(context));
@@ -261,6 +446,7 @@ int runGui(int argc, char** argv)
         }
         QMessageBox::warning(&window, QObject::tr("Workspace"), QObject::tr("The workspace cannot be opened:\n\n%1").arg(problem));
     } else {
+        deploy.setSettings(*workspace);
         service.open(*workspace, options.database);
     }
     if (!options.screenshot.isEmpty())

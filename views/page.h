@@ -28,6 +28,8 @@ public:
     virtual QString windowTitle() const { return {}; }
     // Where the keyboard focus goes when the page is shown.
     virtual QWidget* initialFocus() { return nullptr; }
+    // Still reading what it shows (asynchronously); --screenshot waits for it.
+    virtual bool isBusy() const { return false; }
 
 Q_SIGNALS:
     void windowTitleChanged();

@@ -170,6 +170,12 @@ void EntityPage::setCatalog(const Catalog::CatalogPtr& catalog)
         show();
 }
 
+bool EntityPage::isBusy() const
+{
+    const auto* tab = qobject_cast<const EntityTab*>(m_tabs->currentWidget());
+    return tab && tab->isBusy();
+}
+
 QString EntityPage::windowTitle() const
 {
     const int i = m_catalog->indexOf(m_key);

@@ -31,6 +31,7 @@ public:
     bool inSidebar() const override { return false; }
     void open(const QString& argument) override;
     QString windowTitle() const override;
+    bool isBusy() const override;
 
     QString currentKey() const { return m_key; }
     QTabWidget* tabs() const { return m_tabs; }

@@ -35,6 +35,8 @@ public:
     virtual void setEntity(const Catalog::CatalogPtr& catalog, int entity) = 0;
     // A tab-specific argument from the location ("source:42" jumps to line 42).
     virtual void setArgument(const QString& argument) { Q_UNUSED(argument) }
+    // Still reading what it shows (asynchronously); --screenshot waits for it.
+    virtual bool isBusy() const { return false; }
 
 protected:
     AppContext& context() const { return m_context; }

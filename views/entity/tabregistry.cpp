@@ -2,6 +2,7 @@
 #include "tabregistry.h"
 
 #include "apitab.h"
+#include "deploymentstab.h"
 #include "docstab.h"
 #include "relationstab.h"
 #include "sourcetab.h"
@@ -15,6 +16,7 @@ QList<QPair<QString, EntityTabFactory>> entityTabFactories()
         {QStringLiteral("api"), [](AppContext& c, QWidget* p) -> EntityTab* { return new ApiTab(c, p); }},
         {QStringLiteral("docs"), [](AppContext& c, QWidget* p) -> EntityTab* { return new DocsTab(c, p); }},
         {QStringLiteral("source"), [](AppContext& c, QWidget* p) -> EntityTab* { return new SourceTab(c, p); }},
+        {QStringLiteral("deployments"), [](AppContext& c, QWidget* p) -> EntityTab* { return new DeploymentsTab(c, p); }},
     };
 }
 
