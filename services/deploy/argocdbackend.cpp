@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "argocdbackend.h"
 
+#include "backendsupport.h"
+
 #include "net/httpclient.h"
 #include "net/redact.h"
 
@@ -19,45 +21,11 @@ namespace Flightdeck::Deploy {
 
 namespace {
 
+using namespace Support;
+
 constexpr int DefaultPollIntervalMs = 2000;
 constexpr int DefaultTimeoutSeconds = 600;
 constexpr int DefaultRequestTimeoutMs = 30000;
-
-int intSetting(const DeployTarget& target, const QString& key, int fallback, int minimum, int maximum)
-{
-    bool ok = false;
-    const int value = target.setting(key).trimmed().toInt(&ok);
-    return ok ? std::clamp(value, minimum, maximum) : fallback;
-}
-
-QString withoutTrailingSlash(QString url)
-{
-    url = url.trimmed();
-    while (url.endsWith(QLatin1Char('/')))
-        url.chop(1);
-    return url;
-}
-
-QString pathSegment(const QString& s)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(s));
-}
-
-QDateTime timeOf(const QJsonValue& value)
-{
-    QDateTime t = QDateTime::fromString(value.toString(), Qt::ISODate);
-    return t.isValid() ? t.toUTC() : QDateTime();
-}
-
-QJsonObject objectAt(const QJsonObject& o, const char* key)
-{
-    return o.value(QLatin1String(key)).toObject();
-}
-
-QString stringAt(const QJsonObject& o, const char* key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
 
 // The tag of `reference` ("registry.example/checkout:1.4.2", optionally "@sha256:…") when its
 // repository is `image`; empty otherwise.
