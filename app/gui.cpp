@@ -220,6 +220,7 @@ public:
             options.secrets = m_secrets;
             options.actor = actor();
             options.extraValues.insert(QStringLiteral("flightdeck"), QCoreApplication::applicationFilePath());
+            options.gitCacheDirectory = m_catalog.gitCacheDir();
             m_services.push_back(std::make_unique<Deploy::DeployService>(settings, options));
             next = m_services.back().get();
             if (m_known)
@@ -265,7 +266,8 @@ private:
             if (m_page)
                 m_page->reload();
         });
-        watcher->setFuture(QtConcurrent::run(workers(), [catalog] { return Deploy::servicesOf(*catalog); }));
+        const QList<Sources::CatalogSourceSpec> sources = m_catalog.workspace().sources();
+        watcher->setFuture(QtConcurrent::run(workers(), [catalog, sources] { return Deploy::servicesOf(*catalog, sources); }));
     }
 
     // Once per run, after the services are known (their annotations name the targets).

@@ -15,11 +15,12 @@ int runDeploy(const QStringList& arguments);
 int runPromote(const QStringList& arguments);
 int runRollback(const QStringList& arguments);
 int runDeployHistory(const QStringList& arguments);
+int runDeployVersions(const QStringList& arguments);
 int runDemoService(const QStringList& arguments);
 
 namespace {
 
-const char* const commands[] = { "catalog", "scaffold", "audit", "deploy", "promote", "rollback", "history", "demo-service",
+const char* const commands[] = { "catalog", "scaffold", "audit", "deploy", "promote", "rollback", "history", "versions", "demo-service",
     "help", "--help", "-h", "--version" };
 
 } // namespace
@@ -51,11 +52,12 @@ static void printUsage(QTextStream& out)
            "  promote          SERVICE --to ENV [--yes]\n"
            "  rollback         SERVICE --env ENV [--to VERSION] [--yes]\n"
            "  history          SERVICE [--env ENV] [--format table|json]\n"
+           "  versions         SERVICE [--env ENV] [--format table|json]\n"
            "  audit verify     [--database FILE]\n"
            "\n"
            "SOURCE is a file, a directory, a git URL (https://host/x.git, file:///path/x.git, git@host:path)\n"
            "or a Backstage backend (backstage+http(s)://host:port). With --workspace FILE the workspace's\n"
-           "sources are used. deploy, promote, rollback and history use the workspace's spec.deploy\n"
+           "sources are used. deploy, promote, rollback, history and versions use the workspace's spec.deploy\n"
            "(--workspace FILE; without it, your workspace or the demo).\n";
 }
 
@@ -90,6 +92,8 @@ int run(const QStringList& arguments)
         return runRollback(arguments.mid(2));
     if (command == QLatin1String("history"))
         return runDeployHistory(arguments.mid(2));
+    if (command == QLatin1String("versions"))
+        return runDeployVersions(arguments.mid(2));
     if (command == QLatin1String("demo-service"))
         return runDemoService(arguments.mid(2));
     QTextStream err(stderr);

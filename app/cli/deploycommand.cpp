@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// flightdeck deploy | promote | rollback | history
+// flightdeck deploy | promote | rollback | history | versions
 #include "cli.h"
 #include "clisupport.h"
 
 #include "deploy/auditjournal.h"
 #include "deploy/deployservice.h"
+#include "deploy/sourceversions.h"
 #include "secrets/keychainsecretstore.h"
+#include "sources/catalogrefresh.h"
 #include "workspace/demoworkspace.h"
 #include "workspace/workspace.h"
 
@@ -30,6 +32,7 @@ const char* const deployUsage = "flightdeck deploy SERVICE --env ENV --version V
 const char* const promoteUsage = "flightdeck promote SERVICE --to ENV [--workspace FILE] [--yes]";
 const char* const rollbackUsage = "flightdeck rollback SERVICE --env ENV [--to VERSION] [--workspace FILE] [--yes]";
 const char* const historyUsage = "flightdeck history SERVICE [--env ENV] [--format table|json] [--workspace FILE]";
+const char* const versionsUsage = "flightdeck versions SERVICE [--env ENV] [--format table|json] [--workspace FILE]";
 
 // The workspace the command works on: --workspace, else the user's, else the demo (built by
 // loadCatalog when needed).
@@ -79,8 +82,9 @@ int setUp(const QCommandLineParser& p, const char* usage, Context& c)
     options.workspaceDirectory = c.workspace->directory();
     options.secrets = c.secrets.get();
     options.extraValues.insert(QStringLiteral("flightdeck"), QCoreApplication::applicationFilePath());
+    options.gitCacheDirectory = Sources::defaultGitCacheDir();
     c.service = std::make_unique<Deploy::DeployService>(c.workspace->deploySettings(), options);
-    c.service->setServices(Deploy::servicesOf(*loaded.catalog));
+    c.service->setServices(Deploy::servicesOf(*loaded.catalog, c.workspace->sources()));
     return Success;
 }
 
@@ -216,22 +220,36 @@ int runOperation(const QStringList& arguments, const QString& operation, const c
     return exitCode;
 }
 
+// "SERVICE [--env ENV] [--format table|json]": parses, then sets up the deploy service.
+int setUpServiceQuery(QCommandLineParser& p, const QStringList& arguments, const char* usage, const QString& envHelp, QString& service,
+    QString& format, Context& c)
+{
+    addSourceOptions(p);
+    p.addOption({ QStringLiteral("env"), envHelp, QStringLiteral("ENV") });
+    p.addOption({ QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("FORMAT"), QStringLiteral("table") });
+    if (!parseArguments(p, arguments, usage))
+        return UsageError;
+    format = p.value(QStringLiteral("format"));
+    if (format != QLatin1String("table") && format != QLatin1String("json"))
+        return usageError(QStringLiteral("--format is table or json, not %1").arg(format), usage);
+    if (p.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("name one service"), usage);
+    service = p.positionalArguments().first();
+    if (const int code = setUp(p, usage, c); code != Success)
+        return code;
+    if (!c.service->services().isEmpty() && !c.service->services().contains(service) && !c.service->settings().service(service)) {
+        QTextStream(stderr) << "flightdeck: there is no service \"" << service << "\" in the catalog\n";
+        return Failure;
+    }
+    return Success;
+}
+
 int runHistory(const QStringList& arguments)
 {
     QCommandLineParser p;
-    addSourceOptions(p);
-    p.addOption({ QStringLiteral("env"), QStringLiteral("Only this environment."), QStringLiteral("ENV") });
-    p.addOption({ QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("FORMAT"), QStringLiteral("table") });
-    if (!parseArguments(p, arguments, historyUsage))
-        return UsageError;
-    const QString format = p.value(QStringLiteral("format"));
-    if (format != QLatin1String("table") && format != QLatin1String("json"))
-        return usageError(QStringLiteral("--format is table or json, not %1").arg(format), historyUsage);
-    if (p.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("name one service"), historyUsage);
-    const QString service = p.positionalArguments().first();
+    QString service, format;
     Context c;
-    if (const int code = setUp(p, historyUsage, c); code != Success)
+    if (const int code = setUpServiceQuery(p, arguments, historyUsage, QStringLiteral("Only this environment."), service, format, c); code != Success)
         return code;
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -243,10 +261,6 @@ int runHistory(const QStringList& arguments)
             return UsageError;
         }
         environments = { env };
-    }
-    if (!c.service->services().isEmpty() && !c.service->services().contains(service) && !c.service->settings().service(service)) {
-        err << "flightdeck: there is no service \"" << service << "\" in the catalog\n";
-        return Failure;
     }
     QEventLoop loop;
     QHash<QString, Deploy::DeployResult> results;
@@ -295,6 +309,84 @@ int runHistory(const QStringList& arguments)
     return exitCode;
 }
 
+// The versions a deploy to ENV can take: the backend's, then the tags and recent commits of the
+// service's repository.
+int runVersions(const QStringList& arguments)
+{
+    QCommandLineParser p;
+    QString service, format;
+    Context c;
+    if (const int code = setUpServiceQuery(p, arguments, versionsUsage, QStringLiteral("The environment (default: the first)."), service, format, c);
+        code != Success)
+        return code;
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const QStringList environments = c.service->environmentNames();
+    const QString env = p.isSet(QStringLiteral("env")) ? p.value(QStringLiteral("env")) : environments.value(0);
+    if (!environments.contains(env)) {
+        err << "flightdeck: there is no environment \"" << env << "\"; the environments are " << environments.join(QStringLiteral(", ")) << "\n";
+        return UsageError;
+    }
+    QEventLoop loop;
+    int left = 2;
+    Deploy::DeployResult backend;
+    Deploy::SourceVersions source;
+    const auto one = [&] {
+        if (--left == 0)
+            loop.quit();
+    };
+    c.service->query(Deploy::Action::Versions, service, env, &loop, [&](const Deploy::DeployResult& r) {
+        backend = r;
+        one();
+    });
+    c.service->sourceVersions(service, env, &loop, [&](const Deploy::SourceVersions& v) {
+        source = v;
+        one();
+    });
+    loop.exec();
+
+    QJsonArray json;
+    QList<QStringList> rows { { QStringLiteral("VERSION"), QStringLiteral("FROM"), QStringLiteral("DATE (UTC)"), QStringLiteral("DETAIL") } };
+    const auto add = [&](const QString& version, const QString& from, const QDateTime& date, const QString& ref, const QString& detail) {
+        QJsonObject o;
+        o.insert(QStringLiteral("version"), version);
+        o.insert(QStringLiteral("from"), from);
+        if (date.isValid())
+            o.insert(QStringLiteral("date"), date.toUTC().toString(Qt::ISODate));
+        if (!ref.isEmpty())
+            o.insert(QStringLiteral("ref"), ref);
+        if (!detail.isEmpty())
+            o.insert(QStringLiteral("detail"), detail);
+        json.append(o);
+        rows << QStringList { version, from, date.isValid() ? date.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString(), detail };
+    };
+    if (!backend.ok())
+        err << "flightdeck: the versions of the backend of " << env << " could not be read: " << backend.message << "\n";
+    for (const QString& v : std::as_const(backend.versions))
+        add(v, QStringLiteral("backend"), {}, {}, {});
+    if (!source.ok() && source.repository.isKnown())
+        err << "flightdeck: the versions of " << source.repository.url << " could not be read: " << source.error
+            << (source.hint.isEmpty() ? QString() : QStringLiteral("\n    ") + source.hint) << "\n";
+    if (!source.warning.isEmpty())
+        err << "flightdeck: " << source.warning << "\n";
+    for (const Deploy::SourceVersion& v : std::as_const(source.versions)) {
+        const bool tag = v.kind == Deploy::SourceVersion::Kind::Tag;
+        add(v.version, tag ? QStringLiteral("tag") : QStringLiteral("commit"), v.date, tag ? v.tag : v.sha, v.summary);
+    }
+    if (format == QLatin1String("json"))
+        out << QJsonDocument(json).toJson(QJsonDocument::Indented);
+    else if (rows.size() == 1)
+        out << "nothing lists versions of " << service << " for " << env << "\n";
+    else
+        printTable(out, rows);
+    if (source.ok() && source.repository.isKnown() && format == QLatin1String("table"))
+        err << "flightdeck: tags and commits of " << source.repository.url
+            << (source.repository.path.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(source.repository.path)) << ", read from "
+            << source.readFrom << "\n";
+    // Failed: something that should list versions could not be read.
+    return backend.ok() && (source.ok() || !source.repository.isKnown()) ? Success : Failure;
+}
+
 } // namespace
 
 int runDeploy(const QStringList& arguments)
@@ -315,6 +407,11 @@ int runRollback(const QStringList& arguments)
 int runDeployHistory(const QStringList& arguments)
 {
     return runHistory(arguments);
+}
+
+int runDeployVersions(const QStringList& arguments)
+{
+    return runVersions(arguments);
 }
 
 } // namespace Flightdeck::Cli

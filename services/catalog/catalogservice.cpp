@@ -2,6 +2,7 @@
 #include "catalogservice.h"
 
 #include "secrets/secretstore.h"
+#include "sources/catalogrefresh.h"
 #include "store/catalogstore.h"
 #include "store/database.h"
 
@@ -295,6 +296,11 @@ void CatalogService::save(const QList<Sources::SourceLoad>& loads)
             store.replaceSource(state, load.files);
         }
     }));
+}
+
+QString CatalogService::gitCacheDir() const
+{
+    return m_gitCacheDir.isEmpty() ? Sources::defaultGitCacheDir() : m_gitCacheDir;
 }
 
 } // namespace Flightdeck::Catalog

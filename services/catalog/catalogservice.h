@@ -63,6 +63,8 @@ public:
     QString storeProblem() const { return m_storeProblem; }
 
     void setGitCacheDir(const QString& dir) { m_gitCacheDir = dir; }
+    // Where git sources are cloned: the folder set, else the default.
+    QString gitCacheDir() const;
 
 public Q_SLOTS:
     void refresh();

@@ -7,6 +7,7 @@
 #include "deploylease.h"
 #include "net/httpclient.h"
 #include "secrets/secretstore.h"
+#include "sourceversions.h"
 #include "store/database.h"
 
 #include <QCoreApplication>
@@ -407,6 +408,50 @@ void DeployService::query(Action action, const QString& service, const QString& 
         return;
     }
     startQuery(action, service, environment, env->backend, {}, context, std::move(done));
+}
+
+void DeployService::sourceVersions(const QString& service, const QString& environment, QObject* context,
+    std::function<void(const SourceVersions&)> done)
+{
+    QString env = environment;
+    if (!m_settings.environment(env) && !m_settings.environments.isEmpty())
+        env = m_settings.environments.first().name;
+    const auto* spec = m_settings.environment(env);
+    const QHash<QString, QString> settings = target(service, env, spec ? spec->backend : QString()).settings;
+    const SourceRepository repository = sourceRepositoryOf(m_services.value(service), settings);
+    const SourceVersionOptions options = sourceVersionOptions(service, settings);
+    const QString catalogCache = m_options.gitCacheDirectory;
+    const QString cache = QDir(m_options.dataDirectory).filePath(QStringLiteral("sources"));
+    const auto read = [context, repository, options, catalogCache, cache, done](const QByteArray& secret) {
+        Git::RemoteOptions remote;
+        remote.credentials.username = repository.username;
+        remote.credentials.secret = secret;
+        onWorker(
+            context, [repository, options, catalogCache, cache, remote] {
+                return readSourceVersions(repository, options, catalogCache, cache, remote);
+            },
+            done);
+    };
+    if (repository.credential.isEmpty() || !repository.isKnown()) {
+        read({});
+        return;
+    }
+    if (!m_options.secrets) {
+        SourceVersions out;
+        out.repository = repository;
+        out.error = tr("The credential \"%1\" for %2 cannot be read: there is no keychain.").arg(repository.credential, repository.url);
+        QMetaObject::invokeMethod(context, [done, out] { done(out); }, Qt::QueuedConnection);
+        return;
+    }
+    m_options.secrets->read(repository.credential, context, [read, repository, done](const Secrets::SecretResult& r) {
+        if (r.ok)
+            return read(r.value.toUtf8());
+        SourceVersions out;
+        out.repository = repository;
+        out.error = tr("The credential \"%1\" for %2 cannot be read: %3").arg(repository.credential, repository.url, r.message);
+        out.hint = r.hint;
+        done(out);
+    });
 }
 
 DeployOperation* DeployService::prepare(const OperationRequest& request)
@@ -872,8 +917,12 @@ void DeployOperation::releaseAndFinish(DeployResult result)
         });
 }
 
-QList<ServiceInfo> servicesOf(const Catalog::Catalog& catalog)
+QList<ServiceInfo> servicesOf(const Catalog::Catalog& catalog, const QList<Sources::CatalogSourceSpec>& sources)
 {
+    QHash<QString, const Sources::CatalogSourceSpec*> gitSources;
+    for (const Sources::CatalogSourceSpec& spec : sources)
+        if (spec.type == Sources::CatalogSourceSpec::Type::Git && !spec.url.isEmpty())
+            gitSources.insert(spec.name, &spec);
     QList<ServiceInfo> out;
     QSet<QString> seen;
     for (const bool defaultNamespace : { true, false }) {
@@ -889,6 +938,15 @@ QList<ServiceInfo> servicesOf(const Catalog::Catalog& catalog)
             s.owner = e.owner;
             for (const auto& [k, v] : e.annotations)
                 s.annotations.insert(k, v);
+            // A git source names its files "<url>#<path in repository>".
+            if (const Sources::CatalogSourceSpec* spec = gitSources.value(e.location.source);
+                spec && e.location.file.startsWith(spec->url + QLatin1Char('#'))) {
+                const QString inRepo = QDir::cleanPath(e.location.file.mid(spec->url.size() + 1));
+                s.sourceName = spec->name;
+                s.sourceUrl = spec->url;
+                s.sourcePath = inRepo.contains(QLatin1Char('/')) ? inRepo.section(QLatin1Char('/'), 0, -2) : QString();
+                s.sourceCredential = spec->credential;
+            }
             out << s;
         }
     }

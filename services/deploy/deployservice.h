@@ -40,6 +40,7 @@ class Catalog;
 namespace Flightdeck::Deploy {
 
 struct AuditRecord;
+struct SourceVersions;
 class DeployService;
 
 // A service as the catalog describes it: what deploy needs of an entity.
@@ -49,6 +50,11 @@ struct ServiceInfo
     QString title;
     QString owner;
     QHash<QString, QString> annotations;
+    // The git catalog source its catalog-info.yaml came from, when it came from one.
+    QString sourceName;
+    QString sourceUrl;
+    QString sourcePath; // folder of the catalog file in that repository; empty: its root
+    QString sourceCredential;
 };
 
 struct OperationRequest
@@ -150,6 +156,7 @@ public:
         QString actor; // "Name <email>"; empty: from git's user.name/user.email, else the login name
         int leaseSeconds = 120; // renewed every third of it while an operation runs
         QHash<QString, QString> extraValues; // more {placeholders} for settings (e.g. {flightdeck})
+        QString gitCacheDirectory; // the catalog's git clones, read for versions; empty: none
     };
 
     DeployService(const Workspace::DeploySettings& settings, Options options, QObject* parent = nullptr);
@@ -181,6 +188,11 @@ public:
     // keeps none.
     void query(Action action, const QString& service, const QString& environment, QObject* context,
         std::function<void(const DeployResult&)> done);
+
+    // The tags and recent commits of the service's own repository (see sourceversions.h), read on
+    // a worker. `done` runs once, on this thread (not when `context` is gone).
+    void sourceVersions(const QString& service, const QString& environment, QObject* context,
+        std::function<void(const SourceVersions&)> done);
 
     // Starts planning an operation. Connect to planned() and finished(); call execute() to run it.
     DeployOperation* prepare(const OperationRequest& request);
@@ -217,7 +229,8 @@ private:
 };
 
 // The catalog's Components (in the default namespace first when a name repeats), as deploy sees them.
-QList<ServiceInfo> servicesOf(const Catalog::Catalog& catalog);
+// With the workspace's sources, each service read from a git source knows that repository.
+QList<ServiceInfo> servicesOf(const Catalog::Catalog& catalog, const QList<Sources::CatalogSourceSpec>& sources = {});
 
 // The backend for a workspace entry (gitops, argocd, …); null for an unknown type.
 DeployBackend* createDeployBackend(const Workspace::DeployBackendSpec& spec, const BackendContext& context, QObject* parent);

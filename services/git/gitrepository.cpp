@@ -6,9 +6,11 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace Flightdeck::Git {
@@ -515,21 +517,78 @@ Result<QList<TagInfo>> Repository::tags() const
 
 Result<QList<CommitInfo>> Repository::recentCommits(int max, const QString& revision) const
 {
+    return recentCommitsTouching(max, revision, QString(), std::numeric_limits<int>::max());
+}
+
+namespace {
+
+// The id of what `path` names in the commit's tree; the null id when the path is absent.
+git_oid entryAt(git_commit* commit, const QByteArray& path)
+{
+    const git_oid none {};
+    git_tree* rawTree = nullptr;
+    if (git_commit_tree(&rawTree, commit) < 0) {
+        git_error_clear();
+        return none;
+    }
+    TreePtr tree(rawTree);
+    git_tree_entry* entry = nullptr;
+    if (git_tree_entry_bypath(&entry, tree.get(), path.constData()) < 0) {
+        git_error_clear();
+        return none;
+    }
+    const git_oid id = *git_tree_entry_id(entry);
+    git_tree_entry_free(entry);
+    return id;
+}
+
+// Whether the commit changed what `path` names, compared with its first parent (a root commit:
+// whether it has the path).
+bool touches(git_repository* repo, const git_oid* oid, const QByteArray& path)
+{
+    git_commit* rawCommit = nullptr;
+    if (git_commit_lookup(&rawCommit, repo, oid) < 0) {
+        git_error_clear();
+        return false;
+    }
+    CommitPtr commit(rawCommit);
+    const git_oid here = entryAt(commit.get(), path);
+    git_commit* rawParent = nullptr;
+    if (git_commit_parentcount(commit.get()) == 0 || git_commit_parent(&rawParent, commit.get(), 0) < 0) {
+        git_error_clear();
+        return !git_oid_is_zero(&here);
+    }
+    CommitPtr parent(rawParent);
+    const git_oid before = entryAt(parent.get(), path);
+    return git_oid_cmp(&here, &before) != 0;
+}
+
+} // namespace
+
+Result<QList<CommitInfo>> Repository::recentCommitsTouching(
+    int max, const QString& revision, const QString& path, int maxWalk) const
+{
+    QString clean = path.isEmpty() ? QString() : QDir::cleanPath(path).remove(QRegularExpression(QStringLiteral("^(\\./?|/)+")));
+    if (clean == QLatin1String("."))
+        clean.clear();
+    const QByteArray pathBytes = clean.toUtf8();
     git_object* raw = nullptr;
     int rc = git_revparse_single(&raw, m_repo.get(), (revision + QLatin1String("^{commit}")).toUtf8().constData());
     if (rc < 0)
-        return localError(rc, QStringLiteral("no commit '%1' in %2").arg(revision, path()));
+        return localError(rc, QStringLiteral("no commit '%1' in %2").arg(revision, this->path()));
     ObjectPtr start(raw);
     git_revwalk* rawWalk = nullptr;
     if ((rc = git_revwalk_new(&rawWalk, m_repo.get())) < 0)
-        return localError(rc, QStringLiteral("cannot walk the history of %1").arg(path()));
+        return localError(rc, QStringLiteral("cannot walk the history of %1").arg(this->path()));
     RevwalkPtr walk(rawWalk);
-    git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME); // children first, also within one second
     if ((rc = git_revwalk_push(walk.get(), git_object_id(start.get()))) < 0)
-        return localError(rc, QStringLiteral("cannot walk the history of %1").arg(path()));
+        return localError(rc, QStringLiteral("cannot walk the history of %1").arg(this->path()));
     QList<CommitInfo> commits;
     git_oid oid;
-    while (commits.size() < max && git_revwalk_next(&oid, walk.get()) == 0) {
+    for (int walked = 0; commits.size() < max && walked < maxWalk && git_revwalk_next(&oid, walk.get()) == 0; ++walked) {
+        if (!pathBytes.isEmpty() && !touches(m_repo.get(), &oid, pathBytes))
+            continue;
         Result<CommitInfo> info = commitInfo(m_repo.get(), &oid);
         if (!info)
             return info.error();
@@ -537,6 +596,17 @@ Result<QList<CommitInfo>> Repository::recentCommits(int max, const QString& revi
     }
     git_error_clear();
     return commits;
+}
+
+bool Repository::hasRevision(const QString& revision) const
+{
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, m_repo.get(), revision.toUtf8().constData()) < 0) {
+        git_error_clear();
+        return false;
+    }
+    git_object_free(raw);
+    return true;
 }
 
 Result<CommitInfo> Repository::commitAll(const QString& message, const Signature& signature)

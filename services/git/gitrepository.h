@@ -80,6 +80,13 @@ public:
     Result<QList<TagInfo>> tags() const;
     // Up to `max` commits reachable from revision, newest first.
     Result<QList<CommitInfo>> recentCommits(int max, const QString& revision = QStringLiteral("HEAD")) const;
+    // Up to `max` commits reachable from revision that changed something under `path` (a folder or
+    // file relative to the repository's root; empty: every commit), newest first. Looks at no more
+    // than `maxWalk` commits, so a path that hardly changes costs a bounded walk.
+    Result<QList<CommitInfo>> recentCommitsTouching(
+        int max, const QString& revision, const QString& path, int maxWalk = 5000) const;
+    // Whether revision names something here (a branch, a remote branch, a tag, a SHA).
+    bool hasRevision(const QString& revision) const;
 
     // Stages every change in the working tree (new, modified, deleted files) and commits it on HEAD
     // with the given author and committer. NothingToCommit when the tree did not change.

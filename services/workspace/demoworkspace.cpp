@@ -254,6 +254,63 @@ RepositorySync syncRepository(
     return out;
 }
 
+// Makes the release tags the bundle's deploy/releases.txt names for this repository ("<repository>
+// <tag> <message>" lines), on the newest commit of its main branch; tags already there are kept.
+std::optional<Failure> tagReleases(const QString& bundle, const QString& remote, const QString& name, const QString& dataDir)
+{
+    const QByteArray text = readFile(bundle + QStringLiteral("/deploy/releases.txt"));
+    struct Release
+    {
+        QString tag, message;
+    };
+    QList<Release> releases;
+    for (const QByteArray& raw : text.split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        const QStringList parts = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (parts.size() >= 3 && parts[0] == name)
+            releases << Release { parts[1], parts.mid(2).join(QLatin1Char(' ')) };
+    }
+    if (releases.isEmpty())
+        return std::nullopt;
+    const auto fail = [&](const QString& what) {
+        const git_error* e = git_error_last();
+        const QString why = e && e->message ? QString::fromUtf8(e->message) : QString();
+        git_error_clear();
+        return Failure { QStringLiteral("cannot tag the releases of the demo repository %1: %2%3")
+                             .arg(name, what, why.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(why)),
+            writableHint(dataDir) };
+    };
+    const Git::Result<Git::Repository> opened = Git::Repository::open(remote);
+    if (!opened)
+        return Failure { QStringLiteral("cannot open the demo repository %1: %2").arg(name, opened.error().message), writableHint(dataDir) };
+    git_repository* repo = opened->handle();
+    git_object* rawTarget = nullptr;
+    if (git_revparse_single(&rawTarget, repo, QStringLiteral("refs/heads/%1^{commit}").arg(branch()).toUtf8().constData()) < 0)
+        return fail(QStringLiteral("its %1 branch has no commit").arg(branch()));
+    Git::ObjectPtr target(rawTarget);
+    const Git::Signature author = demoAuthor();
+    git_signature* rawSignature = nullptr;
+    if (git_signature_now(&rawSignature, author.name.toUtf8().constData(), author.email.toUtf8().constData()) < 0)
+        return fail(QStringLiteral("no signature"));
+    Git::SignaturePtr signature(rawSignature);
+    for (const Release& r : std::as_const(releases)) {
+        const QByteArray ref = QStringLiteral("refs/tags/%1").arg(r.tag).toUtf8();
+        git_reference* existing = nullptr;
+        if (git_reference_lookup(&existing, repo, ref.constData()) == 0) {
+            git_reference_free(existing);
+            continue;
+        }
+        git_error_clear();
+        git_oid id;
+        const QByteArray message = (r.message + QLatin1Char('\n')).toUtf8();
+        if (git_tag_create(&id, repo, r.tag.toUtf8().constData(), target.get(), signature.get(), message.constData(), 0) < 0)
+            return fail(QStringLiteral("cannot create the tag %1").arg(r.tag));
+    }
+    return std::nullopt;
+}
+
 // Writes the demo workspace: one git source per repository. A workspace file already there is
 // updated rather than replaced, so sources and sections a user added survive a newer demo.
 // The demo's deploy set-up: dev runs each service as a real local process (the script backend
@@ -455,6 +512,8 @@ DemoResult DemoWorkspace::ensure(const QString& givenDataDir, const DemoOptions&
             return fail(sync.failure->error, sync.failure->hint);
         if (sync.committed)
             result.committed << names[i];
+        if (const auto tagged = tagReleases(bundle, remotePath(dataDir, names[i]), names[i], dataDir))
+            return fail(tagged->error, tagged->hint);
     }
     // The environments repository is the demo's deploy state: made once, never reset by a newer
     // demo (that would undo what was deployed).

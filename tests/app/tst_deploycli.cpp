@@ -111,6 +111,31 @@ private Q_SLOTS:
         QVERIFY(health(m_port).isEmpty());
     }
 
+    void versions_listTheReleaseTagsAndCommitsOfTheServiceRepository()
+    {
+        // The demo's travel-search repository holds flight-search's release tags; the catalog's
+        // clone of it is read (the command reads the catalog first).
+        const Run r = flightdeck({ QStringLiteral("versions"), QStringLiteral("flight-search"), QStringLiteral("--env"), QStringLiteral("staging"),
+            QStringLiteral("--format"), QStringLiteral("json") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        const QJsonArray list = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QStringList tags, commits, backend;
+        for (const QJsonValue& v : list) {
+            const QJsonObject o = v.toObject();
+            const QString from = o.value(QStringLiteral("from")).toString();
+            (from == QLatin1String("tag") ? tags : from == QLatin1String("commit") ? commits : backend) << o.value(QStringLiteral("version")).toString();
+            if (from == QLatin1String("tag"))
+                QCOMPARE(o.value(QStringLiteral("ref")).toString(), QStringLiteral("flight-search/") + o.value(QStringLiteral("version")).toString());
+        }
+        QCOMPARE(tags, (QStringList { QStringLiteral("2.4.1"), QStringLiteral("2.4.0"), QStringLiteral("2.3.1"), QStringLiteral("2.3.0") }));
+        QCOMPARE(commits.size(), 1); // the demo repository's one commit, which touches services/flight-search
+        QCOMPARE(commits.first().size(), 7);
+        QCOMPARE(backend, QStringList { QStringLiteral("2.4.0") }); // what the environments repository holds for staging
+        // Usage errors.
+        QCOMPARE(flightdeck({ QStringLiteral("versions") }).exitCode, 2);
+        QCOMPARE(flightdeck({ QStringLiteral("versions"), QStringLiteral("flight-search"), QStringLiteral("--env"), QStringLiteral("moon") }).exitCode, 2);
+    }
+
     void deploy_startsTheServiceForReal()
     {
         const Run r = flightdeck({ QStringLiteral("deploy"), QStringLiteral("flight-search"), QStringLiteral("--env"), QStringLiteral("dev"),

@@ -290,6 +290,21 @@ private Q_SLOTS:
             QCOMPARE(history.front().authorEmail, QStringLiteral("demo@fernhollow.example"));
             QVERIFY(history.front().parents.isEmpty());
         }
+        // The release tags the deploy dialog offers, annotated, on the newest commit of main.
+        for (const auto& [repository, tag] : { std::pair { QStringLiteral("travel-search"), QStringLiteral("flight-search/2.4.1") },
+                 std::pair { QStringLiteral("booking"), QStringLiteral("booking-service/1.8.1") } }) {
+            const QString bare = DemoWorkspace::remotePath(data, repository);
+            const Git::Result<Git::Repository> opened = Git::Repository::open(bare);
+            QVERIFY(opened);
+            const auto tags = opened->tags();
+            QVERIFY(tags);
+            const auto found = std::find_if(tags->cbegin(), tags->cend(), [&](const Git::TagInfo& t) { return t.name == tag; });
+            QVERIFY2(found != tags->cend(), qPrintable(tag));
+            QVERIFY(found->annotated);
+            QCOMPARE(found->taggerName, QStringLiteral("Fernhollow Demo"));
+            QCOMPARE(found->commitSha, mainOf(bare));
+            QVERIFY(!found->message.isEmpty());
+        }
 
         Catalog::Diagnostics problems;
         const auto workspace = Workspace::Workspace::load(result.workspacePath, problems);
@@ -333,6 +348,8 @@ private Q_SLOTS:
         const QString data = smallDemo(options);
         const QMap<QString, QString> before = headsIn(data, kSmall);
 
+        // A newer demo that names release tags: they are made, once.
+        QVERIFY(writeAll(options.bundle + QStringLiteral("/deploy/releases.txt"), "# tags\nbeta beta/1.0.0 First release\nnot-here x/1.0 Ignored\n"));
         options.version = DemoWorkspace::version(options.bundle) + QStringLiteral("-next");
         QStringList progress;
         options.progress = [&progress](const QString& repository, int, int) { progress << repository; };
@@ -343,6 +360,22 @@ private Q_SLOTS:
         QCOMPARE(headsIn(data, kSmall), before);
         QCOMPARE(progress, kSmall + QStringList { QString() });
         QCOMPARE(readAll(data + QStringLiteral("/demo/version")).trimmed(), options.version.toUtf8());
+        const auto tagsOfBeta = [&] {
+            QStringList out;
+            const Git::Result<Git::Repository> opened = Git::Repository::open(DemoWorkspace::remotePath(data, QStringLiteral("beta")));
+            const auto tags = opened ? opened->tags() : Git::Result<QList<Git::TagInfo>>(Git::Error {});
+            if (tags)
+                for (const Git::TagInfo& t : tags.value())
+                    out << t.name + QLatin1Char(' ') + t.commitSha + QLatin1Char(' ') + t.message;
+            return out;
+        };
+        const QStringList tagged = tagsOfBeta();
+        QCOMPARE(tagged, QStringList { QStringLiteral("beta/1.0.0 %1 First release").arg(before.value(QStringLiteral("beta"))) });
+        // Built again: the tag stays as it was, nothing fails.
+        options.version += QStringLiteral("-again");
+        const DemoResult again = DemoWorkspace::ensure(data, options);
+        QVERIFY2(again.ok, qPrintable(again.error));
+        QCOMPARE(tagsOfBeta(), tagged);
     }
 
     void ensure_newerBundle_commitsOnTopOfHistory()

@@ -5,15 +5,22 @@
 #include "icons.h"
 #include "widgets/codeviewparts.h"
 
+#include <QAbstractItemView>
+#include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace Flightdeck::Views {
@@ -21,6 +28,44 @@ namespace Flightdeck::Views {
 using namespace Deploy;
 
 namespace {
+
+// Where a listed version comes from ("tag flight-search/2.4.1 · 3 Nov 2026 · …").
+constexpr int VersionDetailRole = Qt::UserRole + 1;
+
+// Shows each version of the list with where it comes from, after it, in the muted colour.
+class VersionDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QString detail = index.data(VersionDetailRole).toString();
+        opt.text.clear();
+        const QWidget* widget = option.widget;
+        QStyle* style = widget ? widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+        const QRect text = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget).adjusted(4, 0, -4, 0);
+        const bool selected = opt.state & QStyle::State_Selected;
+        const QString version = index.data(Qt::DisplayRole).toString();
+        painter->save();
+        painter->setFont(opt.font);
+        painter->setPen(opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text));
+        const int versionWidth = opt.fontMetrics.horizontalAdvance(version);
+        painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter, version);
+        if (!detail.isEmpty() && text.width() > versionWidth + 24) {
+            QFont small = QApplication::font();
+            painter->setFont(small);
+            if (!selected)
+                painter->setPen(mutedTextColor(opt.palette));
+            const QRect rest = text.adjusted(versionWidth + 16, 0, 0, 0);
+            painter->drawText(rest, Qt::AlignLeft | Qt::AlignVCenter, QFontMetrics(small).elidedText(detail, Qt::ElideRight, rest.width()));
+        }
+        painter->restore();
+    }
+};
 
 QString operationOf(DeployDialog::Mode mode)
 {
@@ -102,6 +147,8 @@ DeployDialog::DeployDialog(DeployService* service, const Setup& setup, QWidget* 
     m_version->lineEdit()->setPlaceholderText(setup.mode == Mode::Rollback ? tr("the version before the current one")
                                                                            : tr("e.g. 1.4.2"));
     m_version->lineEdit()->setMaxLength(200);
+    m_version->setItemDelegate(new VersionDelegate(m_version));
+    m_version->view()->setMinimumWidth(560);
     auto* versionColumn = new QVBoxLayout;
     versionColumn->setSpacing(2);
     versionColumn->addWidget(m_version);
@@ -272,43 +319,105 @@ void DeployDialog::loadVersions()
         return;
     const QString env = m_environment->currentData().toString();
     const int generation = ++m_versionsGeneration;
-    m_versionsLoading = false;
-    const auto fill = [this](const QStringList& fromBackend) {
-        const QString typed = m_version->currentText();
-        QStringList all = fromBackend;
-        for (const QString& v : std::as_const(m_setup.knownVersions))
-            if (!v.isEmpty() && !all.contains(v))
-                all << v;
-        const QSignalBlocker block(m_version);
-        m_version->clear();
-        m_version->addItems(all);
-        m_version->setEditText(typed);
-    };
-    fill({});
+    m_backendVersions = {};
+    m_sourceVersions = {};
+    m_backendVersionsLoading = !env.isEmpty();
+    m_sourceVersionsLoading = !env.isEmpty();
+    showVersions();
     if (env.isEmpty())
         return;
-    m_versionNote->setText(tr("Reading the versions %1 offers…").arg(env));
-    m_versionsLoading = true;
-    m_service->query(Action::Versions, m_setup.service, env, this, [this, generation, fill, env](const DeployResult& r) {
+    m_service->query(Action::Versions, m_setup.service, env, this, [this, generation](const DeployResult& r) {
         if (generation != m_versionsGeneration)
             return;
-        m_versionsLoading = false;
-        fill(r.versions);
-        if (!r.ok())
-            m_versionNote->setText(tr("The backend's versions could not be read: %1 Type the version.").arg(r.message));
-        else if (r.versions.isEmpty())
-            m_versionNote->setText(m_setup.knownVersions.isEmpty()
-                    ? tr("The backend of %1 lists no versions: type the one to deploy.").arg(env)
-                    : tr("Versions running elsewhere or found in the history; or type another."));
-        else
-            m_versionNote->setText((r.versions.size() == 1 ? tr("1 version from the backend; or type another.")
-                                                 : tr("%1 versions from the backend, newest first; or type another.").arg(r.versions.size())));
+        m_backendVersionsLoading = false;
+        m_backendVersions = r;
+        showVersions();
     });
+    m_service->sourceVersions(m_setup.service, env, this, [this, generation](const SourceVersions& v) {
+        if (generation != m_versionsGeneration)
+            return;
+        m_sourceVersionsLoading = false;
+        m_sourceVersions = v;
+        showVersions();
+    });
+}
+
+// The list: the backend's versions, the repository's tags and commits, then the versions running
+// elsewhere or found in the history; each with where it comes from, in the list and its tooltip.
+void DeployDialog::showVersions()
+{
+    const QString env = m_environment->currentData().toString();
+    const QString typed = m_version->currentText();
+    QStringList seen;
+    const QSignalBlocker block(m_version);
+    m_version->clear();
+    const auto add = [&](const QString& version, const QString& detail) {
+        if (version.isEmpty() || seen.contains(version))
+            return;
+        seen << version;
+        m_version->addItem(version);
+        const int row = m_version->count() - 1;
+        m_version->setItemData(row, detail, Qt::ToolTipRole);
+        m_version->setItemData(row, detail, VersionDetailRole);
+    };
+    if (!m_backendVersionsLoading && m_backendVersions.ok())
+        for (const QString& v : std::as_const(m_backendVersions.versions))
+            add(v, tr("offered by the backend of %1").arg(env));
+    if (!m_sourceVersionsLoading && m_sourceVersions.ok())
+        for (const SourceVersion& v : std::as_const(m_sourceVersions.versions))
+            add(v.version, v.describe());
+    for (const QString& v : std::as_const(m_setup.knownVersions))
+        add(v, tr("running in another environment or found in the history"));
+    m_version->setEditText(typed);
+
+    QStringList notes;
+    if (m_backendVersionsLoading || m_sourceVersionsLoading)
+        notes << tr("Reading the versions %1 offers…").arg(env);
+    if (!m_backendVersionsLoading && !env.isEmpty()) {
+        if (!m_backendVersions.ok())
+            notes << tr("The backend's versions could not be read: %1").arg(m_backendVersions.message);
+        else if (const qsizetype n = m_backendVersions.versions.size(); n > 0)
+            notes << (n == 1 ? tr("1 version from the backend.") : tr("%1 versions from the backend, newest first.").arg(n));
+    }
+    if (!m_sourceVersionsLoading && !env.isEmpty()) {
+        const SourceVersions& s = m_sourceVersions;
+        // The repository by its name; the whole URL is in the tooltip.
+        QString name = s.repository.url;
+        if (const QUrl url(name); url.isValid() && !url.scheme().isEmpty() && !url.fileName().isEmpty())
+            name = url.scheme() == QLatin1String("file") ? url.fileName() : url.host() + url.path();
+        else if (QDir::isAbsolutePath(name))
+            name = QFileInfo(name).fileName();
+        if (name.endsWith(QLatin1String(".git")))
+            name.chop(4);
+        const QString repo = s.repository.path.isEmpty() ? name : tr("%1 · %2").arg(name, s.repository.path);
+        m_versionNote->setToolTip(s.repository.isKnown() ? tr("Repository: %1\nFound through %2").arg(s.repository.url, s.repository.origin) : QString());
+        if (!s.ok()) {
+            // A service whose repository nobody named is not a problem worth more than a word.
+            if (s.repository.isKnown())
+                notes << tr("The repository's versions could not be read: %1").arg(s.error);
+        } else if (s.tagCount + s.commitCount > 0) {
+            notes << tr("%1 and %2 of %3 (%4).")
+                         .arg(s.tagCount == 1 ? tr("1 tag") : tr("%1 tags").arg(s.tagCount),
+                             s.commitCount == 1 ? tr("1 recent commit") : tr("%1 recent commits").arg(s.commitCount), repo, s.readFrom);
+        } else {
+            notes << tr("%1 has no release tags or commits to offer.").arg(repo);
+        }
+        if (!s.warning.isEmpty())
+            notes << tr("Note: %1.").arg(s.warning);
+    }
+    if (!m_backendVersionsLoading && !m_sourceVersionsLoading && !env.isEmpty()) {
+        if (m_version->count() == 0)
+            notes << tr("Nothing lists versions for %1: type the one to deploy.").arg(env);
+        else
+            notes << tr("Pick one or type another.");
+    }
+    m_versionNote->setText(notes.join(QLatin1Char(' ')));
+    growToFit();
 }
 
 bool DeployDialog::isBusy() const
 {
-    return m_versionsLoading || m_planTimer->isActive() || (m_operation && !m_planned);
+    return m_backendVersionsLoading || m_sourceVersionsLoading || m_planTimer->isActive() || (m_operation && !m_planned);
 }
 
 void DeployDialog::schedulePlan()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "deploy/deployservice.h"
+#include "deploy/sourceversions.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -92,7 +93,12 @@ private:
     Deploy::DeployPlan m_plan;
     bool m_planned = false;
     int m_versionsGeneration = 0;
-    bool m_versionsLoading = false;
+    // The versions offered: the backend's, then the service repository's tags and commits.
+    bool m_backendVersionsLoading = false;
+    bool m_sourceVersionsLoading = false;
+    Deploy::DeployResult m_backendVersions;
+    Deploy::SourceVersions m_sourceVersions;
+    void showVersions();
 
     QFormLayout* m_form = nullptr;
     QComboBox* m_environment = nullptr;
