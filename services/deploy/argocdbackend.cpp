@@ -422,25 +422,10 @@ private:
                 hint = QStringLiteral("Argo CD's message says what it did not accept.");
             }
         } else {
-            switch (e.kind) {
-            case Net::HttpErrorKind::Timeout:
-                message = QStringLiteral("Argo CD (%1) did not answer within %2 s when asked to %3.")
-                              .arg(host())
-                              .arg(m_requestTimeoutMs / 1000.0)
-                              .arg(m_what);
-                hint = QStringLiteral("Try again later; on a slow server raise the setting requestTimeoutMs.");
-                break;
-            case Net::HttpErrorKind::ConnectionClosed:
-                message = QStringLiteral("Argo CD (%1) closed the connection without answering when asked to %2.")
-                              .arg(host(), m_what);
-                hint = QStringLiteral("The server or a proxy dropped the request: try again later.");
-                break;
-            default:
-                message = QStringLiteral("Could not reach Argo CD to %1: %2").arg(m_what, foreign(e.message));
-                hint = e.hint.isEmpty() ? QStringLiteral("Check the setting url and the network.")
-                                        : foreign(e.hint) + QStringLiteral(" (setting url)");
-                break;
-            }
+            const Support::Failure f = Support::transportFailure(e, QStringLiteral("Argo CD"), host(), m_what, m_requestTimeoutMs,
+                [this](const QString& text) { return foreign(text); });
+            message = f.message;
+            hint = f.hint;
             if (mutating)
                 hint += QStringLiteral(" Argo CD may have received the request: look at the application %1 before "
                                        "trying again.")

@@ -656,51 +656,15 @@ private:
 
     void undo(const QList<QJsonObject>& sets)
     {
-        QJsonObject target;
-        qint64 toRevision = 0;
-        if (!m_request.historyId.isEmpty()) {
-            bool ok = false;
-            toRevision = m_request.historyId.toLongLong(&ok);
-            if (!ok || toRevision < 0) {
-                fail(tr("\"%1\" is not a revision number of %2.").arg(m_request.historyId, described()),
-                    tr("Choose an entry of the history: its id is the revision."));
-                return;
-            }
-        }
         const QString currentHash = status(m_rollout).value(QLatin1String("currentPodHash")).toString();
-        if (toRevision > 0) {
-            for (const QJsonObject& rs : sets)
-                if (revisionOf(rs, RevisionAnnotation) == toRevision)
-                    target = rs;
-            if (target.isEmpty()) {
-                fail(tr("unable to find specified revision %1 in history of %2").arg(toRevision).arg(described()),
-                    tr("Old ReplicaSets are deleted beyond spec.revisionHistoryLimit; choose a revision the history "
-                       "lists."));
-                return;
-            }
-        } else if (!m_request.version.isEmpty()) {
-            QStringList seen;
-            for (const QJsonObject& rs : sets) {
-                const QString version = imageTag(containerImage(podTemplate(rs), m_container));
-                const QString hash = section(section(rs, "metadata"), "labels").value(HashLabel).toString();
-                seen << QStringLiteral("%1 (revision %2)").arg(version).arg(revisionOf(rs, RevisionAnnotation));
-                if (target.isEmpty() && hash != currentHash && version == m_request.version)
-                    target = rs;
-            }
-            if (target.isEmpty()) {
-                fail(tr("No earlier revision of %1 runs version %2.").arg(described(), m_request.version),
-                    seen.isEmpty() ? tr("It has no rollout history.")
-                                   : tr("Its history has: %1.").arg(seen.join(QStringLiteral(", "))));
-                return;
-            }
-        } else {
-            if (sets.size() >= 2 && revisionOf(sets.at(1), RevisionAnnotation) >= 0)
-                target = sets.at(1);
-            if (target.isEmpty()) {
-                fail(tr("no revision found for rollout %1").arg(quoted(m_name)),
-                    tr("There is no earlier revision to go back to; deploy the version you want instead."));
-                return;
-            }
+        Failure failure;
+        const QJsonObject target = rollbackTarget(sets, RevisionAnnotation, m_request.historyId, m_request.version, m_container,
+            described(),
+            [&currentHash](const QJsonObject& rs) { return section(section(rs, "metadata"), "labels").value(HashLabel).toString() == currentHash; },
+            tr("no revision found for rollout %1").arg(quoted(m_name)), &failure);
+        if (target.isEmpty()) {
+            fail(failure);
+            return;
         }
         const qint64 revision = revisionOf(target, RevisionAnnotation);
         if (templateDerivesFrom(podTemplate(m_rollout), podTemplate(target), HashLabel)) {

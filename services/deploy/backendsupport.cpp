@@ -4,6 +4,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <utility>
 
 namespace Flightdeck::Deploy::Support {
 
@@ -41,6 +42,51 @@ QJsonObject objectAt(const QJsonObject& o, const char* key)
 QString stringAt(const QJsonObject& o, const char* key)
 {
     return o.value(QLatin1String(key)).toString();
+}
+
+Failure transportFailure(const Net::HttpError& e, const QString& vendor, const QString& host, const QString& doing,
+    int timeoutMs, const std::function<QString(const QString&)>& scrub)
+{
+    switch (e.kind) {
+    case Net::HttpErrorKind::Timeout:
+        return { QStringLiteral("%1 (%2) did not answer within %3 s when asked to %4.").arg(vendor, host).arg(timeoutMs / 1000.0).arg(doing),
+            QStringLiteral("Try again later; if %1 is just slow, raise the setting requestTimeoutMs.").arg(vendor) };
+    case Net::HttpErrorKind::ConnectionClosed:
+        return { QStringLiteral("%1 (%2) closed the connection without answering when asked to %3.").arg(vendor, host, doing),
+            QStringLiteral("%1 or a proxy in front of it dropped the request: try again later.").arg(vendor) };
+    default:
+        return { QStringLiteral("Could not reach %1 to %2: %3").arg(vendor, doing, scrub(e.message)),
+            e.hint.isEmpty() ? QStringLiteral("Check the setting url and the network.") : scrub(e.hint) + QStringLiteral(" (setting url)") };
+    }
+}
+
+void LineSplitter::feed(const QByteArray& bytes, const std::function<void(QByteArray)>& line)
+{
+    m_partial += bytes;
+    qsizetype start = 0;
+    for (;;) {
+        const qsizetype newline = m_partial.indexOf('\n', start);
+        if (newline < 0)
+            break;
+        QByteArray one = m_partial.mid(start, newline - start);
+        if (one.endsWith('\r'))
+            one.chop(1);
+        line(std::move(one));
+        start = newline + 1;
+    }
+    m_partial.remove(0, start);
+    if (m_partial.size() > m_maxBytes)
+        flush(line);
+}
+
+void LineSplitter::flush(const std::function<void(QByteArray)>& line)
+{
+    if (m_partial.isEmpty())
+        return;
+    QByteArray rest = std::exchange(m_partial, {});
+    if (rest.endsWith('\r'))
+        rest.chop(1);
+    line(std::move(rest));
 }
 
 } // namespace Flightdeck::Deploy::Support

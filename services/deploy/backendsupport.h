@@ -4,11 +4,15 @@
 // Small helpers the REST backends share: reading numeric settings, building URLs, reading JSON.
 
 #include "deploybackend.h"
+#include "net/httptypes.h"
 
 #include <QDateTime>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QByteArray>
 #include <QString>
+
+#include <functional>
 
 namespace Flightdeck::Deploy::Support {
 
@@ -22,5 +26,35 @@ QString pathSegment(const QString& s);
 QDateTime timeOf(const QJsonValue& value);
 QJsonObject objectAt(const QJsonObject& o, const char* key);
 QString stringAt(const QJsonObject& o, const char* key);
+
+// What to tell people when a request got no HTTP answer: it timed out, the connection was dropped,
+// or the server could not be reached. `vendor` names the server ("Argo CD"), `host` where it is,
+// `doing` what was asked ("sync checkout-staging"); foreign text (the error's own words) passes
+// through `scrub`, which removes secrets.
+struct Failure
+{
+    QString message;
+    QString hint;
+};
+Failure transportFailure(const Net::HttpError& e, const QString& vendor, const QString& host, const QString& doing,
+    int timeoutMs, const std::function<QString(const QString&)>& scrub);
+
+// Cuts streamed output (a process's, a progressive log's) into lines: '\n' ends a line, a trailing
+// '\r' is dropped, a line longer than maxBytes is cut there. `line` receives each one.
+class LineSplitter
+{
+public:
+    explicit LineSplitter(qsizetype maxBytes = 64 * 1024)
+        : m_maxBytes(maxBytes)
+    {
+    }
+    void feed(const QByteArray& bytes, const std::function<void(QByteArray)>& line);
+    // The last line when the output ended without a newline.
+    void flush(const std::function<void(QByteArray)>& line);
+
+private:
+    QByteArray m_partial;
+    qsizetype m_maxBytes;
+};
 
 } // namespace Flightdeck::Deploy::Support

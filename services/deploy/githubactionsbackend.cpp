@@ -373,25 +373,10 @@ private:
                 hint = QStringLiteral("GitHub's message says what it did not accept.");
             }
         } else {
-            switch (e.kind) {
-            case Net::HttpErrorKind::Timeout:
-                message = QStringLiteral("GitHub (%1) did not answer within %2 s when asked to %3.")
-                              .arg(host())
-                              .arg(m_requestTimeoutMs / 1000.0)
-                              .arg(m_what);
-                hint = QStringLiteral("Try again later; on a slow link raise the setting requestTimeoutMs.");
-                break;
-            case Net::HttpErrorKind::ConnectionClosed:
-                message = QStringLiteral("GitHub (%1) closed the connection without answering when asked to %2.")
-                              .arg(host(), m_what);
-                hint = QStringLiteral("The server or a proxy dropped the request: try again later.");
-                break;
-            default:
-                message = QStringLiteral("Could not reach GitHub to %1: %2").arg(m_what, foreign(e.message));
-                hint = e.hint.isEmpty() ? QStringLiteral("Check the setting url and the network.")
-                                        : foreign(e.hint) + QStringLiteral(" (setting url)");
-                break;
-            }
+            const Support::Failure f = Support::transportFailure(e, QStringLiteral("GitHub"), host(), m_what, m_requestTimeoutMs,
+                [this](const QString& text) { return foreign(text); });
+            message = f.message;
+            hint = f.hint;
             if (mutating)
                 hint += QStringLiteral(" GitHub may have received the request: look at the runs of %1 before trying "
                                        "again.")

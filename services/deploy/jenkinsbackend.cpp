@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jenkinsbackend.h"
 
+#include "backendsupport.h"
 #include "net/httpclient.h"
 #include "net/redact.h"
 
@@ -370,7 +371,7 @@ private:
     bool m_stopSent = false;
 
     qint64 m_logOffset = 0;
-    QByteArray m_partialLine;
+    Support::LineSplitter m_lines { MaxLineBytes };
     int m_logLines = 0;
     bool m_logTruncated = false;
     QStringList m_tail;
@@ -962,8 +963,7 @@ void JenkinsJob::onLog(const HttpResponse& r)
     const bool more = r.header("X-More-Data").trimmed().compare("true", Qt::CaseInsensitive) == 0;
     auto after = [this, more] {
         if (!more) {
-            if (!m_partialLine.isEmpty())
-                emitLine(std::exchange(m_partialLine, {}));
+            m_lines.flush([this](QByteArray line) { emitLine(std::move(line)); });
             pollResult();
             return;
         }
@@ -986,24 +986,11 @@ void JenkinsJob::onLog(const HttpResponse& r)
 
 void JenkinsJob::appendLog(const QByteArray& bytes)
 {
-    m_partialLine += bytes;
-    qsizetype start = 0;
-    for (;;) {
-        const qsizetype newline = m_partialLine.indexOf('\n', start);
-        if (newline < 0)
-            break;
-        emitLine(m_partialLine.mid(start, newline - start));
-        start = newline + 1;
-    }
-    m_partialLine.remove(0, start);
-    if (m_partialLine.size() > MaxLineBytes)
-        emitLine(std::exchange(m_partialLine, {}));
+    m_lines.feed(bytes, [this](QByteArray line) { emitLine(std::move(line)); });
 }
 
 void JenkinsJob::emitLine(QByteArray bytes)
 {
-    if (bytes.endsWith('\r'))
-        bytes.chop(1);
     QString line = QString::fromUtf8(bytes);
     // Console notes (hyperlinks and the like) and colours are markup, not text.
     static const QRegularExpression note(QStringLiteral("\\x1B\\[8mha:[^\\x1B]*\\x1B\\[0m"));

@@ -283,50 +283,13 @@ private:
     void rollback(const QList<QJsonObject>& sets)
     {
         const qint64 current = revisionOf(m_deployment, RevisionAnnotation);
-        QJsonObject target;
-        qint64 toRevision = 0;
-        if (!m_request.historyId.isEmpty()) {
-            bool ok = false;
-            toRevision = m_request.historyId.toLongLong(&ok);
-            if (!ok || toRevision < 0) {
-                fail(tr("\"%1\" is not a revision number of %2.").arg(m_request.historyId, described()),
-                    tr("Choose an entry of the history: its id is the revision."));
-                return;
-            }
-        }
-        if (toRevision > 0) {
-            for (const QJsonObject& rs : sets)
-                if (revisionOf(rs, RevisionAnnotation) == toRevision)
-                    target = rs;
-            if (target.isEmpty()) {
-                fail(tr("unable to find specified revision %1 in history of %2").arg(toRevision).arg(described()),
-                    tr("Old ReplicaSets are deleted beyond spec.revisionHistoryLimit; choose a revision the history "
-                       "lists."));
-                return;
-            }
-        } else if (!m_request.version.isEmpty()) {
-            QStringList seen;
-            for (const QJsonObject& rs : sets) {
-                const QString version = imageTag(containerImage(podTemplate(rs), m_container));
-                seen << QStringLiteral("%1 (revision %2)").arg(version).arg(revisionOf(rs, RevisionAnnotation));
-                if (target.isEmpty() && revisionOf(rs, RevisionAnnotation) != current && version == m_request.version)
-                    target = rs;
-            }
-            if (target.isEmpty()) {
-                fail(tr("No earlier revision of %1 runs version %2.").arg(described(), m_request.version),
-                    seen.isEmpty() ? tr("It has no rollout history.")
-                                   : tr("Its history has: %1.").arg(seen.join(QStringLiteral(", "))));
-                return;
-            }
-        } else {
-            // The second-highest revision, as kubectl picks it for --to-revision=0.
-            if (sets.size() >= 2 && revisionOf(sets.at(1), RevisionAnnotation) >= 0)
-                target = sets.at(1);
-            if (target.isEmpty()) {
-                fail(tr("no rollout history found for deployment %1").arg(quoted(m_name)),
-                    tr("There is no earlier revision to go back to; deploy the version you want instead."));
-                return;
-            }
+        Failure failure;
+        const QJsonObject target = rollbackTarget(sets, RevisionAnnotation, m_request.historyId, m_request.version, m_container,
+            described(), [current](const QJsonObject& rs) { return revisionOf(rs, RevisionAnnotation) == current; },
+            tr("no rollout history found for deployment %1").arg(quoted(m_name)), &failure);
+        if (target.isEmpty()) {
+            fail(failure);
+            return;
         }
         const qint64 revision = revisionOf(target, RevisionAnnotation);
         m_targetVersion = imageTag(containerImage(podTemplate(target), m_container));

@@ -718,4 +718,45 @@ void KubeJob::cancel()
     finishLater(std::move(result));
 }
 
+QJsonObject rollbackTarget(const QList<QJsonObject>& sets, const QString& revisionAnnotation, const QString& historyId,
+    const QString& version, const QString& container, const QString& described,
+    const std::function<bool(const QJsonObject&)>& isCurrent, const QString& noHistory, Failure* failure)
+{
+    qint64 toRevision = 0;
+    if (!historyId.isEmpty()) {
+        bool ok = false;
+        toRevision = historyId.toLongLong(&ok);
+        if (!ok || toRevision < 0) {
+            *failure = { QStringLiteral("\"%1\" is not a revision number of %2.").arg(historyId, described),
+                QStringLiteral("Choose an entry of the history: its id is the revision.") };
+            return {};
+        }
+    }
+    if (toRevision > 0) {
+        for (const QJsonObject& rs : sets)
+            if (revisionOf(rs, revisionAnnotation) == toRevision)
+                return rs;
+        *failure = { QStringLiteral("unable to find specified revision %1 in history of %2").arg(toRevision).arg(described),
+            QStringLiteral("Old ReplicaSets are deleted beyond spec.revisionHistoryLimit; choose a revision the history lists.") };
+        return {};
+    }
+    if (!version.isEmpty()) {
+        QStringList seen;
+        for (const QJsonObject& rs : sets) {
+            const QString v = imageTag(containerImage(podTemplate(rs), container));
+            seen << QStringLiteral("%1 (revision %2)").arg(v).arg(revisionOf(rs, revisionAnnotation));
+            if (!isCurrent(rs) && v == version)
+                return rs;
+        }
+        *failure = { QStringLiteral("No earlier revision of %1 runs version %2.").arg(described, version),
+            seen.isEmpty() ? QStringLiteral("It has no rollout history.")
+                           : QStringLiteral("Its history has: %1.").arg(seen.join(QStringLiteral(", "))) };
+        return {};
+    }
+    if (sets.size() >= 2 && revisionOf(sets.at(1), revisionAnnotation) >= 0)
+        return sets.at(1);
+    *failure = { noHistory, QStringLiteral("There is no earlier revision to go back to; deploy the version you want instead.") };
+    return {};
+}
+
 } // namespace Flightdeck::Deploy::Kube

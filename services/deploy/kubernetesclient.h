@@ -140,6 +140,14 @@ bool templatesEqual(QJsonObject a, QJsonObject b, const QString& ignoredLabel);
 bool templateDerivesFrom(QJsonObject current, QJsonObject candidate, const QString& ignoredLabel);
 QJsonObject withoutLabel(QJsonObject podTemplate, const QString& label);
 
+// The ReplicaSet a rollback goes to, from `sets` sorted newest revision first: the revision named by
+// historyId, else the newest one that is not current and runs `version` (in `container`), else the
+// second newest, as kubectl picks it for --to-revision=0. Empty, with *failure, when there is none;
+// `described` names the workload, `noHistory` is the message when nothing is older.
+QJsonObject rollbackTarget(const QList<QJsonObject>& sets, const QString& revisionAnnotation, const QString& historyId,
+    const QString& version, const QString& container, const QString& described,
+    const std::function<bool(const QJsonObject&)>& isCurrent, const QString& noHistory, Failure* failure);
+
 // The body of a JSON answer that must be an object.
 bool jsonObject(const Net::HttpResponse& response, QJsonObject* object, QString* problem);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "scriptbackend.h"
 
+#include "backendsupport.h"
 #include "net/httpclient.h"
 #include "net/redact.h"
 
@@ -257,7 +258,7 @@ private:
     int m_exitCode = 0;
     QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
 
-    QByteArray m_partialLine;
+    Support::LineSplitter m_lines { MaxLineBytes };
     QStringList m_tail;
     QString m_step;
 
@@ -428,24 +429,11 @@ void ScriptJob::onGraceOver()
 
 void ScriptJob::onOutput()
 {
-    m_partialLine += m_process->readAllStandardOutput();
-    qsizetype start = 0;
-    for (;;) {
-        const qsizetype newline = m_partialLine.indexOf('\n', start);
-        if (newline < 0)
-            break;
-        emitLine(m_partialLine.mid(start, newline - start));
-        start = newline + 1;
-    }
-    m_partialLine.remove(0, start);
-    if (m_partialLine.size() > MaxLineBytes)
-        emitLine(std::exchange(m_partialLine, {}));
+    m_lines.feed(m_process->readAllStandardOutput(), [this](QByteArray line) { emitLine(std::move(line)); });
 }
 
 void ScriptJob::emitLine(QByteArray bytes)
 {
-    if (bytes.endsWith('\r'))
-        bytes.chop(1);
     const QString line = Net::scrubbed(QString::fromUtf8(bytes), { m_s.secret.toUtf8() });
     if (line.startsWith(StepPrefix)) {
         const QString name = line.mid(StepPrefix.size()).trimmed();
@@ -472,8 +460,7 @@ void ScriptJob::endStep(const QString& state)
 void ScriptJob::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     onOutput();
-    if (!m_partialLine.isEmpty())
-        emitLine(std::exchange(m_partialLine, {}));
+    m_lines.flush([this](QByteArray line) { emitLine(std::move(line)); });
     m_exited = true;
     m_exitCode = exitCode;
     m_exitStatus = status;
