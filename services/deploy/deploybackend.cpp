@@ -27,9 +27,10 @@ void DeployJob::cancel()
     if (m_finished || m_cancelRequested)
         return;
     m_cancelRequested = true;
+    // A job that does not say otherwise cannot stop what its backend does: only the waiting stops.
     DeployResult result;
-    result.outcome = Outcome::Cancelled;
-    result.message = tr("Cancelled before anything changed.");
+    result.outcome = Outcome::Unknown;
+    result.message = tr("Stopped waiting for the backend, which cannot abort: the operation may still complete.");
     finishLater(result);
 }
 

@@ -157,7 +157,8 @@ public:
     bool isFinished() const { return m_finished; }
     const DeployResult& result() const { return m_result; }
     // Stops waiting and, where the backend can, stops the operation. finished() follows with
-    // Cancelled (or the real outcome when the change already completed).
+    // Cancelled (or the real outcome when the change already completed). This default, for a job
+    // that cannot stop anything, finishes with Unknown: the operation may still complete.
     virtual void cancel();
 
 Q_SIGNALS:

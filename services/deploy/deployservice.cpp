@@ -726,8 +726,30 @@ void DeployOperation::cancel()
         return;
     }
     m_cancelled = true;
-    if (m_job)
-        m_job->cancel();
+    if (!m_job)
+        return; // the lease or the credential is still being read: nothing is started after it
+    const bool abort = canAbort();
+    m_job->cancel();
+    if (abort)
+        return;
+    // The backend cannot stop it: Flightdeck stops following. A job that answers the cancel at once
+    // (it had not changed anything yet, say) tells how it ended; one that does not goes on unseen,
+    // and its outcome is unknown. Queued after the job's own answer, which finishLater() queues.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_done || !m_job)
+                return;
+            disconnect(m_job, nullptr, this, nullptr);
+            m_job = nullptr;
+            DeployResult result;
+            result.outcome = Outcome::Unknown;
+            result.message = tr("Stopped waiting for %1, which cannot abort: the %2 may still complete.")
+                                 .arg(m_usedBackend, m_plan.operation);
+            result.hint = tr("Look at what runs in %1 before trying again.").arg(m_plan.environment);
+            releaseAndFinish(result);
+        },
+        Qt::QueuedConnection);
 }
 
 void DeployOperation::fail(const QString& message, const QString& hint)

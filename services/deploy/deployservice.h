@@ -105,7 +105,9 @@ public:
     bool isRunning() const { return m_running; }
     // Runs the plan. Only after planned() with plan().ok.
     void execute();
-    // Before execute(): forgets the operation. While running: stops it where the backend can.
+    // Before execute(): forgets the operation. While running: stops it where the backend can;
+    // where it cannot (no Abort), stops following it and finishes with Unknown (the operation may
+    // still complete), unless the backend's job tells at once how it ended.
     void cancel();
     bool canAbort() const;
 

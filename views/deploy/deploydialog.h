@@ -64,6 +64,7 @@ public:
     // For tests.
     QComboBox* environmentBox() const { return m_environment; }
     QComboBox* versionBox() const { return m_version; }
+    QLabel* versionNote() const { return m_versionNote; }
     QComboBox* strategyBox() const { return m_strategy; }
     QLineEdit* confirmField() const { return m_confirm; }
     QPushButton* actionButton() const { return m_action; }

@@ -40,6 +40,8 @@ QString stepIcon(const QString& state)
         return QStringLiteral("ban");
     if (state == QLatin1String("cancelled"))
         return QStringLiteral("circle-stop");
+    if (state == QLatin1String("unknown"))
+        return QStringLiteral("circle-help");
     return QStringLiteral("clock");
 }
 
@@ -247,15 +249,14 @@ void DeployProgress::finish(const DeployResult& result)
     for (int i = 0; i < m_steps->count(); ++i) {
         QListWidgetItem* item = m_steps->item(i);
         if (item->data(Qt::UserRole + 1).toString() == QLatin1String("running"))
-            setStep(item->data(Qt::UserRole).toString(), result.ok() ? QStringLiteral("succeeded")
-                    : result.outcome == Outcome::Cancelled           ? QStringLiteral("cancelled")
-                                                                     : QStringLiteral("failed"));
+            setStep(item->data(Qt::UserRole).toString(), outcomeName(result.outcome));
     }
     m_title->setText(endedTitle(m_plan, result.outcome));
     QString message = result.message;
     if (message.isEmpty())
         message = result.ok() ? tr("Done.") : tr("The backend gave no reason.");
-    if (!result.ok() && !result.changed)
+    // An unknown outcome cannot say what changed.
+    if (!result.ok() && result.outcome != Outcome::Unknown && !result.changed)
         message += tr(" Nothing was changed.");
     if (!result.reference.isEmpty() && !message.contains(result.reference.left(7)))
         message += QStringLiteral(" (%1)").arg(result.reference);
