@@ -101,14 +101,6 @@ struct Reader
                 v.author = t.taggerName;
                 v.date = t.date;
                 v.summary = t.annotated ? t.message.section(QLatin1Char('\n'), 0, 0).trimmed() : QString();
-                if (v.summary.isEmpty() || v.author.isEmpty()) {
-                    if (const auto c = repository.commit(t.commitSha); c) {
-                        if (v.summary.isEmpty())
-                            v.summary = c->summary;
-                        if (v.author.isEmpty())
-                            v.author = c->authorName;
-                    }
-                }
                 found << v;
             }
             // Newest version first; two tags naming one version keep the newer tag.
@@ -122,7 +114,17 @@ struct Reader
                 if (seen.contains(v.version) || out.tagCount >= options.maxTags)
                     continue;
                 seen << v.version;
-                out.versions << v;
+                SourceVersion kept = v;
+                // Only for the tags kept: a lightweight tag says nothing itself, its commit does.
+                if (kept.summary.isEmpty() || kept.author.isEmpty()) {
+                    if (const auto c = repository.commit(kept.sha); c) {
+                        if (kept.summary.isEmpty())
+                            kept.summary = c->summary;
+                        if (kept.author.isEmpty())
+                            kept.author = c->authorName;
+                    }
+                }
+                out.versions << kept;
                 ++out.tagCount;
             }
         } else {

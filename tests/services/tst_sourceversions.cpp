@@ -244,6 +244,10 @@ private Q_SLOTS:
         QCOMPARE(newest.sha, repo.searchSecond);
         QCOMPARE(newest.summary, QStringLiteral("Release search/2.10.0"));
         QVERIFY2(newest.describe().startsWith(QStringLiteral("tag search/2.10.0 · ")), qPrintable(newest.describe()));
+        // A lightweight tag tells its commit's summary and author.
+        QCOMPARE(v.versions.at(1).tag, QStringLiteral("search-v2.10.0-rc.1"));
+        QCOMPARE(v.versions.at(1).summary, QStringLiteral("Search: first"));
+        QVERIFY(!v.versions.at(1).author.isEmpty());
         // Commits that touched services/search: the initial import, the two search commits.
         QCOMPARE(names(v.versions, SourceVersion::Kind::Commit),
             (QStringList { repo.searchSecond.left(7), repo.searchFirst.left(7), revParse(repo.bare, QStringLiteral("main~4")).left(7) }));
