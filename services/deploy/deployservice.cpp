@@ -477,6 +477,9 @@ void DeployService::reconcile(QObject* context, std::function<void(const QString
     {
         AuditRecord intent;
         bool busy = false; // another instance holds the lease: it is still running
+        // The lease was held by a process of this host that has ended (it crashed or was killed):
+        // released at once rather than when it ran out. That process, e.g. "pid 4242 on build-01".
+        QString endedOwner;
     };
     onWorker(
         context,
@@ -494,8 +497,11 @@ void DeployService::reconcile(QObject* context, std::function<void(const QString
                     continue;
                 Pending p;
                 p.intent = r;
-                const DeployLease::Holder h = DeployLease(*db, r.service, r.environment).current();
-                p.busy = !h.id.isEmpty() && h.expiresAt > QDateTime::currentDateTimeUtc();
+                DeployLease lease(*db, r.service, r.environment);
+                const DeployLease::Holder ended = lease.releaseIfOwnerEnded();
+                if (!ended.id.isEmpty() && ended.expiresAt > QDateTime::currentDateTimeUtc())
+                    p.endedOwner = ended.owner.toString();
+                p.busy = !lease.current().isFree();
                 pending << p;
             }
             return pending;
@@ -514,7 +520,12 @@ void DeployService::reconcile(QObject* context, std::function<void(const QString
                 if (p.busy)
                     continue;
                 const AuditRecord intent = p.intent;
-                const auto finishOne = [this, context, intent, lines, left, done](const DeployResult& status) {
+                const QString interrupted = p.endedOwner.isEmpty()
+                    ? tr("interrupted")
+                    : tr("interrupted (its process, %1, had ended, so its lease was released without waiting for it "
+                         "to run out)")
+                          .arg(p.endedOwner);
+                const auto finishOne = [this, context, intent, interrupted, lines, left, done](const DeployResult& status) {
                     AuditRecord result = intent;
                     result.kind = AuditRecord::Kind::Result;
                     result.intent = intent.sequence;
@@ -522,16 +533,16 @@ void DeployService::reconcile(QObject* context, std::function<void(const QString
                     const QString now = status.state.version;
                     if (!status.ok()) {
                         result.result = QStringLiteral("unknown");
-                        result.detail = tr("interrupted; at the next start the backend could not be asked: %1").arg(status.message);
+                        result.detail = tr("%1; at the next start the backend could not be asked: %2").arg(interrupted, status.message);
                     } else if (!now.isEmpty() && now == intent.toVersion) {
                         result.result = QStringLiteral("succeeded");
-                        result.detail = tr("interrupted; at the next start the backend reported %1 running").arg(now);
+                        result.detail = tr("%1; at the next start the backend reported %2 running").arg(interrupted, now);
                     } else if (!now.isEmpty() && now == intent.fromVersion) {
                         result.result = QStringLiteral("failed");
-                        result.detail = tr("interrupted; at the next start the backend still reported %1").arg(now);
+                        result.detail = tr("%1; at the next start the backend still reported %2").arg(interrupted, now);
                     } else {
                         result.result = QStringLiteral("unknown");
-                        result.detail = tr("interrupted; at the next start the backend reported %1").arg(versionText(now));
+                        result.detail = tr("%1; at the next start the backend reported %2").arg(interrupted, versionText(now));
                     }
                     const QString line = tr("%1 %2 in %3 (%4 → %5): %6 — %7")
                                              .arg(intent.operation, intent.service, intent.environment, versionText(intent.fromVersion),
@@ -917,14 +928,28 @@ void DeployOperation::releaseAndFinish(DeployResult result)
     if (record.backend != m_plan.backend)
         detail << tr("through %1 instead of %2").arg(record.backend, m_plan.backend);
     record.detail = detail.join(QStringLiteral(" — "));
+    // Stopped following a backend that cannot abort: it may still be changing the environment, so
+    // the lease stays until it runs out and nobody starts another operation on it before.
+    const bool keepLease = result.outcome == Outcome::Unknown && m_cancelled;
+    if (keepLease) {
+        const int ttl = m_service ? m_service->m_options.leaseSeconds : 120;
+        result.hint = (result.hint.isEmpty() ? QString() : result.hint + QLatin1Char(' '))
+            + tr("Another operation on %1 in %2 can start when this one's lease runs out, within %3 s.")
+                  .arg(m_plan.service, m_plan.environment)
+                  .arg(ttl);
+    }
     onWorker(
         this,
-        [state, record] {
+        [state, record, keepLease] {
             QString error;
             AuditJournal(*state->database).append(record, &error);
             QMutexLocker lock(&state->mutex);
-            if (state->lease)
-                state->lease->release();
+            if (state->lease) {
+                if (keepLease)
+                    state->lease->abandon();
+                else
+                    state->lease->release();
+            }
             state->lease.reset();
             return error;
         },

@@ -5,6 +5,7 @@
 
 #include <QCryptographicHash>
 #include <QNetworkAccessManager>
+#include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
@@ -12,23 +13,83 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#include <cstring>
+#include <tuple>
+
 namespace Flightdeck::Net {
+
+namespace {
+
+// The body of a request that is not idempotent, readable once. When a connection closes before the
+// answer, Qt's HTTP backend (QHttpNetworkConnectionChannel) sends the request again on a new
+// connection after rewinding the body with reset(); for a body that cannot be rewound it gives up
+// with ContentReSendError instead. The server may already have acted on the first copy (queued a
+// build, dispatched a workflow), so that is the only safe outcome. Sequential, so that
+// QNetworkAccessManager, told not to buffer it (DoNotBufferUploadDataAttribute with a
+// Content-Length), does not copy it into a buffer that it can rewind.
+class SendOnceBody final : public QIODevice
+{
+public:
+    explicit SendOnceBody(QByteArray data)
+        : m_data(std::move(data))
+    {
+        open(QIODevice::ReadOnly);
+    }
+
+    bool isSequential() const override { return true; }
+    bool reset() override { return false; }
+    bool seek(qint64) override { return false; }
+    qint64 bytesAvailable() const override { return m_data.size() - m_read + QIODevice::bytesAvailable(); }
+
+protected:
+    qint64 readData(char* data, qint64 maxSize) override
+    {
+        const qint64 n = std::min(maxSize, qint64(m_data.size()) - m_read);
+        if (n <= 0)
+            return -1; // the end: a sequential device has no other way to say so
+        std::memcpy(data, m_data.constData() + m_read, size_t(n));
+        m_read += n;
+        return n;
+    }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_read = 0;
+};
+
+} // namespace
 
 HttpClient::HttpClient(QObject* parent)
     : QObject(parent)
-    , m_nam(new QNetworkAccessManager(this))
+    , m_cookies(new QNetworkCookieJar(this))
     , m_userAgent("Flightdeck/0.1")
 {
     qRegisterMetaType<Flightdeck::Net::HttpResponse>();
     qRegisterMetaType<Flightdeck::Net::HttpError>();
+    m_nam = newManager();
 }
 
 HttpClient::~HttpClient()
 {
-    // Replies first: their destructors abort transfers that still belong to the access manager.
+    // Replies first: their destructors abort transfers that still belong to the access managers.
     const auto replies = findChildren<HttpReply*>(Qt::FindDirectChildrenOnly);
     for (HttpReply* reply : replies)
         delete reply;
+    // Then the managers, while the cookie jar they share is still there.
+    const auto managers = findChildren<QNetworkAccessManager*>(Qt::FindDirectChildrenOnly);
+    for (QNetworkAccessManager* manager : managers)
+        delete manager;
+}
+
+QNetworkAccessManager* HttpClient::newManager()
+{
+    auto* nam = new QNetworkAccessManager(this);
+    // One cookie jar for all (a Jenkins crumb belongs to the session cookie of the request that
+    // fetched it). The manager would adopt the jar: it stays ours.
+    nam->setCookieJar(m_cookies);
+    m_cookies->setParent(this);
+    return nam;
 }
 
 QNetworkAccessManager* HttpClient::managerFor(const HttpRequest& request)
@@ -43,7 +104,7 @@ QNetworkAccessManager* HttpClient::managerFor(const HttpRequest& request)
     const QByteArray key = trust.result();
     QNetworkAccessManager*& nam = m_tlsManagers[key];
     if (!nam)
-        nam = new QNetworkAccessManager(this);
+        nam = newManager();
     return nam;
 }
 
@@ -77,6 +138,15 @@ HttpReply::~HttpReply()
         m_reply->abort();
         m_reply->deleteLater();
     }
+    releaseManager();
+}
+
+void HttpReply::releaseManager()
+{
+    // After the reply it carries (deleteLater() keeps the order).
+    if (m_ownManager)
+        m_ownManager->deleteLater();
+    m_ownManager.clear();
 }
 
 void HttpReply::startAttempt()
@@ -100,29 +170,40 @@ void HttpReply::startAttempt()
         return;
     }
     ++m_attempt;
-    m_tooLarge = false;
+    m_current = m_request;
+    m_redirects = 0;
+    sendCurrent();
+}
 
+void HttpReply::sendCurrent()
+{
+    m_tooLarge = false;
+    const QUrl& url = m_current.url;
     QNetworkRequest req(url);
     // Qt 6.4 leaves the transfer timeout off unless set: a silent server would hang the request forever.
-    req.setTransferTimeout(m_request.timeoutMs);
-    // Credentials must not follow a redirect to another origin.
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-        m_request.credential.isEmpty() ? QNetworkRequest::NoLessSafeRedirectPolicy
-                                       : QNetworkRequest::SameOriginRedirectPolicy);
-    req.setMaximumRedirectsAllowed(10);
+    req.setTransferTimeout(m_current.timeoutMs);
+    // Credentials must not follow a redirect to another origin. Requests that are not idempotent
+    // follow redirects here (followRedirect()): Qt would have to send their body again.
+    if (!m_request.isIdempotent())
+        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    else
+        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+            m_current.credential.isEmpty() ? QNetworkRequest::NoLessSafeRedirectPolicy
+                                           : QNetworkRequest::SameOriginRedirectPolicy);
+    req.setMaximumRedirectsAllowed(MaxRedirects);
     req.setHeader(QNetworkRequest::UserAgentHeader, m_client->userAgent());
     if (url.scheme() == QLatin1String("https")
-        && (!m_request.caCertificates.isEmpty() || m_request.insecureSkipTlsVerify)) {
+        && (!m_current.caCertificates.isEmpty() || m_current.insecureSkipTlsVerify)) {
         QSslConfiguration tls = req.sslConfiguration();
-        if (!m_request.caCertificates.isEmpty())
-            tls.setCaCertificates(m_request.caCertificates);
-        if (m_request.insecureSkipTlsVerify)
+        if (!m_current.caCertificates.isEmpty())
+            tls.setCaCertificates(m_current.caCertificates);
+        if (m_current.insecureSkipTlsVerify)
             tls.setPeerVerifyMode(QSslSocket::VerifyNone);
         req.setSslConfiguration(tls);
     }
-    for (const HttpHeader& h : std::as_const(m_request.headers))
+    for (const HttpHeader& h : std::as_const(m_current.headers))
         req.setRawHeader(h.first, h.second);
-    const HttpHeader auth = m_request.credential.toHeader();
+    const HttpHeader auth = m_current.credential.toHeader();
     if (!auth.first.isEmpty())
         req.setRawHeader(auth.first, auth.second);
 
@@ -134,29 +215,45 @@ void HttpReply::startAttempt()
     }
 
     if (lcNet().isDebugEnabled()) {
-        qCDebug(lcNet).noquote() << "->" << m_request.method << redactedUrl(url)
+        qCDebug(lcNet).noquote() << "->" << m_current.method << redactedUrl(url)
                                  << QStringLiteral("(attempt %1/%2, timeout %3 ms)")
                                         .arg(m_attempt)
                                         .arg(m_request.retry.maxAttempts)
-                                        .arg(m_request.timeoutMs);
-        const QByteArrayList extra { m_request.credential.headerName };
+                                        .arg(m_current.timeoutMs);
+        const QByteArrayList extra { m_current.credential.headerName };
         for (const QByteArray& name : req.rawHeaderList())
             qCDebug(lcNet).noquote() << "   "
                                      << QString::fromLatin1(redactedHeaderLine(name, req.rawHeader(name), extra));
     }
 
-    QNetworkAccessManager* nam = m_client->managerFor(m_request);
+    QNetworkAccessManager* nam = nullptr;
+    if (m_request.isIdempotent()) {
+        nam = m_client->managerFor(m_current);
+    } else {
+        // A connection of its own, opened for this request: one kept alive from an earlier request
+        // may be closing just as the request goes out, and Qt would send it again on a new one.
+        // (An access manager keeps its connections to itself.)
+        releaseManager();
+        m_ownManager = m_client->newManager();
+        nam = m_ownManager;
+    }
     QNetworkReply* reply = nullptr;
-    if (m_request.method == "GET")
+    if (m_current.method == "GET")
         reply = nam->get(req);
-    else if (m_request.method == "HEAD")
+    else if (m_current.method == "HEAD")
         reply = nam->head(req);
-    else if (m_request.method == "POST")
-        reply = nam->post(req, m_request.body);
-    else if (m_request.method == "PUT")
-        reply = nam->put(req, m_request.body);
-    else
-        reply = nam->sendCustomRequest(req, m_request.method, m_request.body);
+    else if (m_current.method == "PUT")
+        reply = nam->put(req, m_current.body);
+    else if (m_current.isIdempotent())
+        reply = nam->sendCustomRequest(req, m_current.method, m_current.body);
+    else {
+        // At most once (SendOnceBody): a drop before the answer is an error, never a second copy.
+        req.setHeader(QNetworkRequest::ContentLengthHeader, m_current.body.size());
+        req.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+        auto* body = new SendOnceBody(m_current.body);
+        reply = m_current.method == "POST" ? nam->post(req, body) : nam->sendCustomRequest(req, m_current.method, body);
+        body->setParent(reply); // read until the reply is finished, gone with it
+    }
     m_reply = reply;
     connect(reply, &QNetworkReply::finished, this, &HttpReply::onReplyFinished);
     connect(reply, &QNetworkReply::downloadProgress, this, [this](qint64 received, qint64 total) {
@@ -165,6 +262,54 @@ void HttpReply::startAttempt()
             m_reply->abort();
         }
     });
+}
+
+bool HttpReply::followRedirect(HttpResponse& response)
+{
+    const int status = response.status;
+    const QByteArray location = response.header("Location");
+    if ((status != 301 && status != 302 && status != 303 && status != 307 && status != 308) || location.isEmpty())
+        return false;
+    const QUrl from = response.url.isEmpty() ? m_current.url : response.url;
+    const QUrl to = from.resolved(QUrl::fromEncoded(location));
+    // What Qt's policy for the request would allow (sendCurrent()).
+    const auto origin = [](const QUrl& u) {
+        return std::make_tuple(u.scheme(), u.host().toLower(), u.port(u.scheme() == QLatin1String("https") ? 443 : 80));
+    };
+    QString refusal;
+    if (!to.isValid() || to.host().isEmpty()
+        || (to.scheme() != QLatin1String("http") && to.scheme() != QLatin1String("https")))
+        refusal = QStringLiteral("it is not an http(s) URL");
+    else if (!m_current.credential.isEmpty() && origin(to) != origin(from))
+        refusal = QStringLiteral("the request carries a credential, which must not go to another origin");
+    else if (from.scheme() == QLatin1String("https") && to.scheme() == QLatin1String("http"))
+        refusal = QStringLiteral("it leads from https to plain http");
+    else if (m_redirects >= MaxRedirects)
+        refusal = QStringLiteral("it is redirect number %1").arg(m_redirects + 1);
+    if (!refusal.isEmpty()) {
+        response.error.kind = HttpErrorKind::InvalidResponse;
+        response.error.status = status;
+        response.error.message = QStringLiteral("%1 %2 was redirected (HTTP %3) to %4, which is not followed: %5")
+                                     .arg(QString::fromLatin1(m_current.method), redactedUrl(from))
+                                     .arg(status)
+                                     .arg(redactedUrl(to), refusal);
+        response.error.hint = QStringLiteral("Configure the URL the server redirects to, if it is the right one.");
+        return false;
+    }
+    ++m_redirects;
+    qCDebug(lcNet).noquote() << "redirected" << status << "to" << redactedUrl(to);
+    m_current.url = to;
+    if (status != 307 && status != 308) {
+        // As Qt and browsers do: the redirect is fetched with GET, without the body.
+        m_current.method = "GET";
+        m_current.body.clear();
+        m_current.headers.removeIf([](const HttpHeader& h) {
+            return h.first.compare("Content-Type", Qt::CaseInsensitive) == 0
+                || h.first.compare("Content-Length", Qt::CaseInsensitive) == 0;
+        });
+    }
+    sendCurrent();
+    return true;
 }
 
 int HttpReply::backoffDelayMs() const
@@ -184,6 +329,7 @@ void HttpReply::onReplyFinished()
         return;
     m_reply.clear();
     reply->deleteLater();
+    releaseManager();
     if (m_cancelled || m_finished)
         return;
 
@@ -205,7 +351,9 @@ void HttpReply::onReplyFinished()
         complete(response);
         return;
     }
-    response.body = reply->readAll();
+    // Qt closes a reply that it aborts (the transfer timeout, too): nothing to read then.
+    if (reply->isOpen())
+        response.body = reply->readAll();
     if (lcNet().isDebugEnabled()) {
         qCDebug(lcNet).noquote() << "<-" << response.status << QString::fromLatin1(response.reason)
                                  << redactedUrl(response.url);
@@ -213,6 +361,12 @@ void HttpReply::onReplyFinished()
             qCDebug(lcNet).noquote() << "   " << QString::fromLatin1(redactedHeaderLine(h.first, h.second));
     }
 
+    if (!m_request.isIdempotent() && m_client && followRedirect(response))
+        return;
+    if (response.error.isError()) {
+        complete(response);
+        return;
+    }
     if (response.status == 304 && !m_cacheKey.isEmpty() && m_client) {
         if (const EtagCache::Entry* entry = m_client->etagCache().find(m_cacheKey)) {
             response.status = entry->status;
@@ -232,7 +386,7 @@ void HttpReply::onReplyFinished()
     }
 
     if (response.status >= 400 || (response.status == 0 && transportError != QNetworkReply::NoError))
-        response.error = makeHttpError(m_request, response.status, response.reason, response.body, int(transportError),
+        response.error = makeHttpError(m_current, response.status, response.reason, response.body, int(transportError),
             reply->errorString(), m_attempt);
     else if (response.status == 0)
         response.status = 200; // non-HTTP schemes never get here; keep the invariant "answered => status"
@@ -313,6 +467,7 @@ void HttpReply::cancel()
         reply->abort();
         reply->deleteLater();
     }
+    releaseManager();
     HttpResponse response;
     response.url = m_request.url;
     response.attempts = m_attempt;

@@ -10,6 +10,7 @@
 #include <QPointer>
 
 class QNetworkAccessManager;
+class QNetworkCookieJar;
 class QNetworkReply;
 class QTimer;
 
@@ -43,18 +44,28 @@ private:
     friend class HttpClient;
     HttpReply(HttpClient* client, HttpRequest request);
     void startAttempt();
+    void sendCurrent();
+    // Follows a redirect of a request that is not idempotent, which Qt leaves to us; false when the
+    // response is no redirect, or one not to follow (then response has the error).
+    bool followRedirect(HttpResponse& response);
+    void releaseManager();
     void onReplyFinished();
     void complete(HttpResponse response);
     void completeLater(HttpResponse response);
     int backoffDelayMs() const;
 
+    static constexpr int MaxRedirects = 10;
+
     QPointer<HttpClient> m_client;
     HttpRequest m_request;
+    HttpRequest m_current; // what goes on the wire: m_request, or where its redirects led
     QPointer<QNetworkReply> m_reply;
+    QPointer<QNetworkAccessManager> m_ownManager; // of a request that is not idempotent
     QTimer* m_retryTimer = nullptr;
     QElapsedTimer m_clock;
     QByteArray m_cacheKey;
     int m_attempt = 0;
+    int m_redirects = 0;
     bool m_finished = false;
     bool m_cancelled = false;
     bool m_tooLarge = false;
@@ -63,6 +74,12 @@ private:
 // The one HTTP entry point of the services: timeouts, retries with backoff and jitter, Retry-After,
 // credential injection, an ETag cache, secret-free logging. Signal-driven, never blocks; use it from
 // the thread that created it.
+//
+// A request that is not idempotent (POST, PATCH, any method but GET, HEAD, PUT, DELETE, OPTIONS)
+// reaches the server at most once: it goes out on a connection of its own, Qt may not send it again
+// when that connection drops before the answer (which it otherwise does on its own), and it is never
+// retried. A drop is an error (HttpErrorKind::ConnectionClosed) whose hint says that the server may
+// have acted on it. Its redirects are followed here, by the same rules as Qt's for the others.
 class HttpClient final : public QObject
 {
     Q_OBJECT
@@ -95,8 +112,11 @@ private:
     // it for the same host and port, so requests with their own trust (caCertificates,
     // insecureSkipTlsVerify) go through an access manager per distinct trust.
     QNetworkAccessManager* managerFor(const HttpRequest& request);
+    // An access manager of this client (child, sharing the cookie jar) with no connections yet.
+    QNetworkAccessManager* newManager();
 
-    QNetworkAccessManager* m_nam;
+    QNetworkCookieJar* m_cookies;
+    QNetworkAccessManager* m_nam = nullptr;
     QHash<QByteArray, QNetworkAccessManager*> m_tlsManagers;
     EtagCache m_etagCache;
     QByteArray m_userAgent;

@@ -343,11 +343,17 @@ HttpError makeHttpError(const HttpRequest& request, int status, const QByteArray
         e.hint = QStringLiteral("Check that the server is up and reachable; on a slow link raise the timeout.");
         break;
     case QNetworkReply::RemoteHostClosedError:
+    // HttpClient sends a request that is not idempotent at most once: when its connection closes
+    // before the answer, Qt cannot send the body again and says so with this error.
+    case QNetworkReply::ContentReSendError:
         e.kind = HttpErrorKind::ConnectionClosed;
         e.message = QStringLiteral("%1 closed the connection without answering (%2 %3%4)")
                         .arg(host, QString::fromLatin1(request.method), url, attemptsText(attempts));
-        e.hint = QStringLiteral(
-            "The server or a proxy dropped the request; try again, and check the server's logs if it persists.");
+        e.hint = request.isIdempotent()
+            ? QStringLiteral(
+                "The server or a proxy dropped the request; try again, and check the server's logs if it persists.")
+            : QStringLiteral("The server or a proxy dropped the request, which was not sent again: the server may "
+                             "have acted on it. Check whether it took effect before trying again.");
         break;
     case QNetworkReply::SslHandshakeFailedError:
     case QNetworkReply::InsecureRedirectError:

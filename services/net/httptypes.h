@@ -47,10 +47,10 @@ struct Credential
 };
 
 // Retries apply to idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) after network errors,
-// timeouts, HTTP 429 and 5xx. The delay doubles from initialDelayMs up to maxDelayMs with random
-// jitter (half to all of the step); a Retry-After header replaces it. A Retry-After longer than
-// maxRetryAfterMs is not waited for: the request fails at once and the hint says how long the
-// server asked to wait.
+// timeouts, HTTP 429 and 5xx; other requests are sent at most once (HttpClient). The delay doubles
+// from initialDelayMs up to maxDelayMs with random jitter (half to all of the step); a Retry-After
+// header replaces it. A Retry-After longer than maxRetryAfterMs is not waited for: the request
+// fails at once and the hint says how long the server asked to wait.
 struct RetryPolicy
 {
     int maxAttempts = 3; // including the first; 1 = never retry

@@ -73,6 +73,17 @@ const QList<Migration>& schemaMigrations()
                                " expires_at INTEGER NOT NULL,"
                                " PRIMARY KEY (service, environment))"),
             } },
+        { 6, QStringLiteral("deploy lease holders' processes"),
+            {
+                // The process holding a lease, so that a lease of a process that has ended on this
+                // host is free at once. Leases from before name no process ('' and 0): they run out.
+                QStringLiteral("ALTER TABLE deploy_lease ADD COLUMN host TEXT NOT NULL DEFAULT ''"),
+                QStringLiteral("ALTER TABLE deploy_lease ADD COLUMN pid INTEGER NOT NULL DEFAULT 0"),
+                // Tells the process from a later one with the same PID (Linux: boot id/start time).
+                QStringLiteral("ALTER TABLE deploy_lease ADD COLUMN process_identity TEXT NOT NULL DEFAULT ''"),
+                // The PID namespace the PID belongs to (Linux): a container's PIDs are not this host's.
+                QStringLiteral("ALTER TABLE deploy_lease ADD COLUMN pid_namespace TEXT NOT NULL DEFAULT ''"),
+            } },
     };
     return migrations;
 }

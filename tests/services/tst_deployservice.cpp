@@ -8,8 +8,13 @@
 #include "replayserver.h"
 #include "store/database.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QSqlQuery>
+#include <QSysInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -102,6 +107,21 @@ DeployService::Options options(const QTemporaryDir& dir)
 class tst_DeployService : public QObject
 {
     Q_OBJECT
+
+    // Runs reconcile() to its end: the lines it reports (with a line saying it never ended).
+    QStringList reconciled(DeployService& service)
+    {
+        QStringList lines;
+        bool done = false;
+        service.reconcile(this, [&](const QStringList& l) {
+            lines = l;
+            done = true;
+        });
+        QDeadlineTimer deadline(20000);
+        while (!done && !deadline.hasExpired())
+            QTest::qWait(10);
+        return done ? lines : QStringList { QStringLiteral("reconcile did not end within 20 s") };
+    }
 
 private Q_SLOTS:
     void initTestCase() { git_libgit2_init(); }
@@ -297,13 +317,7 @@ private Q_SLOTS:
             QVERIFY(AuditJournal(db).append(intent).sequence > 0);
         }
         DeployService service(scriptSettings(dir.path(), server.url(QStringLiteral("/status")).toString()), options(dir));
-        QStringList lines;
-        bool done = false;
-        service.reconcile(this, [&](const QStringList& l) {
-            lines = l;
-            done = true;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+        const QStringList lines = reconciled(service);
         QCOMPARE(lines.size(), 1);
         QVERIFY2(lines.first().contains(QStringLiteral("succeeded")), qPrintable(lines.first()));
         Store::Database db(dir.filePath(QStringLiteral("store.sqlite")));
@@ -316,13 +330,79 @@ private Q_SLOTS:
         QVERIFY(records[1].detail.contains(QStringLiteral("4.0.0")));
         QVERIFY(AuditJournal(db).verify().ok);
         // A second start finds nothing left to reconcile.
-        done = false;
-        service.reconcile(this, [&](const QStringList& l) {
-            lines = l;
-            done = true;
+        QVERIFY(reconciled(service).isEmpty());
+    }
+
+    // Flightdeck was killed in the middle of two operations, and their leases had minutes left to
+    // run. At the next start the one whose process has ended is reconciled at once, saying why; the
+    // one whose process still runs (another instance, busy with it) is left alone.
+    void reconcile_doesNotWaitForTheLeaseOfAnEndedProcess()
+    {
+        QTemporaryDir dir;
+        Test::ReplayServer server;
+        QVERIFY(server.listen());
+        server.on("GET", QStringLiteral("/status")).reply(200, R"({"service":"checkout","version":"3.0.0"})");
+        QProcess killed, running; // stand in for the instances that held the leases
+        for (QProcess* p : { &killed, &running }) {
+            p->start(QStringLiteral("sleep"), { QStringLiteral("300") });
+            QVERIFY(p->waitForStarted(10000));
+        }
+        const auto cleanup = qScopeGuard([&running] {
+            running.kill();
+            running.waitForFinished(10000);
         });
-        QTRY_VERIFY(done);
-        QVERIFY(lines.isEmpty());
+        const qint64 killedPid = killed.processId();
+        const qint64 runningPid = running.processId();
+        {
+            Store::Database db(dir.filePath(QStringLiteral("store.sqlite")));
+            QVERIFY(db.open());
+            for (const auto& [environment, pid] :
+                { std::pair(QStringLiteral("dev"), killedPid), std::pair(QStringLiteral("production"), runningPid) }) {
+                AuditRecord intent;
+                intent.operation = QStringLiteral("deploy");
+                intent.service = QStringLiteral("checkout");
+                intent.environment = environment;
+                intent.fromVersion = QStringLiteral("3.0.0");
+                intent.toVersion = QStringLiteral("4.0.0");
+                intent.backend = QStringLiteral("local");
+                intent.actor = QStringLiteral("Ada Lovelace <ada@example.com>");
+                intent.startedAt = QDateTime::currentDateTimeUtc();
+                QVERIFY(AuditJournal(db).append(intent).sequence > 0);
+                // The lease row as the instance left it (a killed process does not give it back).
+                const DeployLease::Owner owner = DeployLease::Owner::process(pid);
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                QSqlQuery q(db.connection());
+                q.prepare(QStringLiteral("INSERT INTO deploy_lease (service, environment, holder, acquired_at, "
+                                         "expires_at, host, pid, process_identity, pid_namespace) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                for (const QVariant& v : { QVariant(intent.service), QVariant(environment),
+                         QVariant(QStringLiteral("pid %1: deploy 4.0.0").arg(pid)), QVariant(now),
+                         QVariant(now + 600000), QVariant(owner.host), QVariant(owner.pid),
+                         QVariant(owner.startIdentity), QVariant(owner.pidNamespace) })
+                    q.addBindValue(v);
+                QVERIFY(q.exec());
+            }
+        }
+        killed.kill();
+        QVERIFY(killed.waitForFinished(10000));
+
+        DeployService service(scriptSettings(dir.path(), server.url(QStringLiteral("/status")).toString()), options(dir));
+        const QStringList lines = reconciled(service);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().contains(QStringLiteral("checkout in dev")), qPrintable(lines.first()));
+        QVERIFY2(lines.first().contains(QStringLiteral("failed")), qPrintable(lines.first()));
+        QVERIFY2(lines.first().contains(
+                     QStringLiteral("its process, pid %1 on %2, had ended").arg(killedPid).arg(QSysInfo::machineHostName())),
+            qPrintable(lines.first()));
+        Store::Database db(dir.filePath(QStringLiteral("store.sqlite")));
+        QVERIFY(db.open());
+        const QList<AuditRecord> records = AuditJournal(db).records();
+        QCOMPARE(records.size(), 3);
+        QCOMPARE(records[2].kind, AuditRecord::Kind::Result);
+        QCOMPARE(records[2].intent, records[0].sequence);
+        QVERIFY2(records[2].detail.contains(QStringLiteral("its lease was released")), qPrintable(records[2].detail));
+        QVERIFY(DeployLease(db, QStringLiteral("checkout"), QStringLiteral("dev")).current().id.isEmpty());
+        QCOMPARE(DeployLease(db, QStringLiteral("checkout"), QStringLiteral("production")).current().owner.pid, runningPid);
     }
 
     void target_mergesSettingsAnnotationsAndPlaceholders()

@@ -10,6 +10,7 @@
 #include <QLocale>
 #include <QMutex>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -336,6 +337,8 @@ private Q_SLOTS:
         ReplayServer server;
         QVERIFY(server.listen());
         server.on("GET", QStringLiteral("/silent")).reply(ReplayResponse::hang());
+        // Qt closes the reply it abandons: reading it then would only complain.
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("device not open")));
         HttpClient client;
         HttpRequest request = HttpRequest::get(server.url(QStringLiteral("/silent")));
         request.timeoutMs = 300;
@@ -379,6 +382,139 @@ private Q_SLOTS:
         const HttpResponse response = run(client, request);
         QVERIFY2(response.ok(), qPrintable(response.error.toText()));
         QCOMPARE(response.body, QByteArray("{\"v\":1}"));
+    }
+
+    // A request that is not idempotent (a deploy trigger: Jenkins' buildWithParameters, GitHub's
+    // workflow_dispatch) whose connection drops before any answer reaches the server once and only
+    // once: Qt on its own would send it again on a new connection, and neither do the retries. The
+    // caller learns about the drop, and that the server may have acted on it.
+    void droppedConnection_nonIdempotentIsSentOnce_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("afterGet");
+        QTest::newRow("POST with a body") << QByteArray("POST") << QByteArray("{\"ref\":\"v1.4.2\"}") << false;
+        QTest::newRow("POST without a body") << QByteArray("POST") << QByteArray() << false;
+        QTest::newRow("POST after a GET to the same server") << QByteArray("POST") << QByteArray("a=1") << true;
+        QTest::newRow("PATCH") << QByteArray("PATCH") << QByteArray("{\"a\":1}") << false;
+        QTest::newRow("custom method") << QByteArray("TRIGGER") << QByteArray("x") << false;
+    }
+
+    void droppedConnection_nonIdempotentIsSentOnce()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, body);
+        QFETCH(bool, afterGet);
+        ReplayServer server;
+        QVERIFY(server.listen());
+        server.on("GET", QStringLiteral("/warm")).reply(200, "{}");
+        server.on(method, QStringLiteral("/trigger")).reply(ReplayResponse::drop()).reply(201, "{}");
+        HttpClient client;
+        if (afterGet)
+            QVERIFY(run(client, HttpRequest::get(server.url(QStringLiteral("/warm")))).ok());
+        HttpRequest request = HttpRequest::post(server.url(QStringLiteral("/trigger")), body, "application/json");
+        request.method = method;
+        request.retry = fastRetry(3);
+        const HttpResponse response = run(client, request);
+        QCOMPARE(response.error.kind, HttpErrorKind::ConnectionClosed);
+        QVERIFY2(response.error.message.contains(QStringLiteral("closed the connection")),
+            qPrintable(response.error.message));
+        QVERIFY2(response.error.hint.contains(QStringLiteral("before trying again")), qPrintable(response.error.hint));
+        QCOMPARE(response.attempts, 1);
+        const QList<RecordedRequest> sent = server.requests(method, QStringLiteral("/trigger"));
+        QCOMPARE(sent.size(), 1);
+        QCOMPARE(sent.at(0).body, body);
+        // On a connection of its own: one kept alive since an earlier request may be closing (the
+        // server's idle timeout) just as the request goes out, and then it could not be sent again.
+        QCOMPARE(sent.at(0).connection, afterGet ? 2 : 1);
+        QVERIFY2(server.problems().isEmpty(), qPrintable(server.problems().join(QLatin1Char('\n'))));
+    }
+
+    // The connection of its own still carries the cookies of the session: a Jenkins crumb is only
+    // good together with the session cookie of the request that fetched it.
+    void nonIdempotent_carriesTheSessionCookie()
+    {
+        ReplayServer server;
+        QVERIFY(server.listen());
+        server.on("GET", QStringLiteral("/crumbIssuer/api/json"))
+            .reply(ReplayResponse::json(200, "{\"crumb\":\"c1\"}").withHeader("Set-Cookie", "JSESSIONID=s42; Path=/"));
+        server.on("POST", QStringLiteral("/job/deploy/buildWithParameters")).reply(ReplayResponse::empty(201));
+        HttpClient client;
+        QVERIFY(run(client, HttpRequest::get(server.url(QStringLiteral("/crumbIssuer/api/json")))).ok());
+        const HttpResponse queued = run(client,
+            HttpRequest::post(server.url(QStringLiteral("/job/deploy/buildWithParameters")), "VERSION=1.4.2",
+                "application/x-www-form-urlencoded"));
+        QVERIFY2(queued.ok(), qPrintable(queued.error.toText()));
+        const QList<RecordedRequest> sent = server.requests("POST", QStringLiteral("/job/deploy/buildWithParameters"));
+        QCOMPARE(sent.size(), 1);
+        QCOMPARE(sent.at(0).header("Cookie"), QByteArray("JSESSIONID=s42"));
+    }
+
+    // Sent once does not mean crippled: an answered POST, one redirected with 307 (the body goes
+    // again, to where the server said) and one redirected with 303 (then a GET) work as before.
+    void nonIdempotent_answeredAndRedirected()
+    {
+        ReplayServer server;
+        QVERIFY(server.listen());
+        server.on("POST", QStringLiteral("/old"))
+            .reply(ReplayResponse::empty(307).withHeader("Location", server.url(QStringLiteral("/new")).toEncoded()));
+        server.on("POST", QStringLiteral("/new")).reply(201, "{\"id\":1}");
+        server.on("POST", QStringLiteral("/queue"))
+            .reply(
+                ReplayResponse::empty(303).withHeader("Location", server.url(QStringLiteral("/item/7")).toEncoded()));
+        server.on("GET", QStringLiteral("/item/7")).reply(200, "{\"id\":7}");
+        HttpClient client;
+        const HttpResponse moved
+            = run(client, HttpRequest::post(server.url(QStringLiteral("/old")), "{\"a\":1}", "application/json"));
+        QVERIFY2(moved.ok(), qPrintable(moved.error.toText()));
+        QCOMPARE(moved.status, 201);
+        QCOMPARE(server.requests("POST", QStringLiteral("/new")).value(0).body, QByteArray("{\"a\":1}"));
+        const HttpResponse queued = run(client,
+            HttpRequest::post(server.url(QStringLiteral("/queue")), "b=2", "application/x-www-form-urlencoded"));
+        QVERIFY2(queued.ok(), qPrintable(queued.error.toText()));
+        QCOMPARE(queued.body, QByteArray("{\"id\":7}"));
+        QCOMPARE(server.requests("POST", QStringLiteral("/queue")).value(0).body, QByteArray("b=2"));
+        QVERIFY2(server.problems().isEmpty(), qPrintable(server.problems().join(QLatin1Char('\n'))));
+    }
+
+    // The redirects of a request that is not idempotent follow the rules of the others: a credential
+    // stays on its origin, and a redirect that goes somewhere else is an error naming both places.
+    void nonIdempotent_redirectKeepsTheCredentialOnItsOrigin()
+    {
+        ReplayServer server, elsewhere;
+        QVERIFY(server.listen() && elsewhere.listen());
+        server.on("POST", QStringLiteral("/dispatch"))
+            .reply(ReplayResponse::empty(307).withHeader("Location", "/renamed/dispatch"));
+        server.on("POST", QStringLiteral("/renamed/dispatch")).reply(ReplayResponse::empty(204));
+        server.on("POST", QStringLiteral("/away"))
+            .reply(ReplayResponse::empty(308).withHeader("Location", elsewhere.url(QStringLiteral("/x")).toEncoded()));
+        elsewhere.on("POST", QStringLiteral("/x")).reply(ReplayResponse::empty(204));
+        HttpClient client;
+        HttpRequest dispatch = HttpRequest::post(server.url(QStringLiteral("/dispatch")), "{}", "application/json");
+        dispatch.credential = Credential::bearer(QStringLiteral("t0ken"));
+        const HttpResponse moved = run(client, dispatch);
+        QVERIFY2(moved.ok(), qPrintable(moved.error.toText()));
+        QCOMPARE(moved.status, 204);
+        QCOMPARE(moved.url, server.url(QStringLiteral("/renamed/dispatch")));
+        const QList<RecordedRequest> second = server.requests("POST", QStringLiteral("/renamed/dispatch"));
+        QCOMPARE(second.size(), 1);
+        QCOMPARE(second.at(0).header("Authorization"), QByteArray("Bearer t0ken"));
+        QCOMPARE(second.at(0).body, QByteArray("{}"));
+
+        HttpRequest away = HttpRequest::post(server.url(QStringLiteral("/away")), "{}", "application/json");
+        away.credential = Credential::bearer(QStringLiteral("t0ken"));
+        const HttpResponse refused = run(client, away);
+        QCOMPARE(refused.error.kind, HttpErrorKind::InvalidResponse);
+        QCOMPARE(refused.error.status, 308);
+        QVERIFY2(refused.error.message.contains(elsewhere.url(QStringLiteral("/x")).toString()),
+            qPrintable(refused.error.message));
+        QVERIFY2(refused.error.message.contains(QStringLiteral("credential")), qPrintable(refused.error.message));
+        QCOMPARE(elsewhere.requestCount(), 0);
+
+        away.credential = {};
+        const HttpResponse followed = run(client, away); // without a credential, another origin is fine
+        QVERIFY2(followed.ok(), qPrintable(followed.error.toText()));
+        QCOMPARE(elsewhere.requestCount(), 1);
     }
 
     void connectionRefused_isReported()

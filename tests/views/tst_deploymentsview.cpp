@@ -17,6 +17,8 @@
 #include "gitfixture.h"
 
 #include "deploy/auditjournal.h"
+#include "deploy/deploylease.h"
+#include "store/database.h"
 #include "deploy/deployservice.h"
 #include "workspace/workspace.h"
 
@@ -606,6 +608,15 @@ private Q_SLOTS:
         QVERIFY(record.intent > 0);
         QCOMPARE(record.result, QStringLiteral("unknown"));
         QVERIFY2(record.detail.contains(QStringLiteral("may still complete")), qPrintable(record.detail));
+        // The backend may still be changing dev: the lease stays until it runs out, and says so.
+        QVERIFY2(result.hint.contains(QStringLiteral("lease runs out")), qPrintable(result.hint));
+        {
+            Store::Database db(m_dir.filePath((answersCancel ? QStringLiteral("answers") : QStringLiteral("ignores")) + QStringLiteral(".sqlite")));
+            QVERIFY(db.open());
+            const Deploy::DeployLease::Holder holder = Deploy::DeployLease(db, QStringLiteral("payments"), QStringLiteral("dev")).current();
+            QVERIFY2(!holder.isFree(), qPrintable(holder.id));
+            QVERIFY(holder.id.contains(QStringLiteral("3.0.0")));
+        }
         QTRY_VERIFY_WITH_TIMEOUT(!reloaded.isEmpty(), 20000);
         QCOMPARE(view->card(QStringLiteral("dev"))->version(), QString()); // not claimed as deployed
         QCOMPARE(column(view->historyTable(), DeploymentsView::Version), QStringList { QStringLiteral("3.0.0") });
