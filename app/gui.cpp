@@ -37,6 +37,7 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QImage>
+#include <QLoggingCategory>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -399,6 +400,11 @@ int runGui(int argc, char** argv)
             qputenv("QT_QPA_PLATFORM", "offscreen");
             break;
         }
+    // The services' debug and information logging (every HTTP exchange, redacted; a refused
+    // connection the window shows anyway) is for diagnosing: on with
+    // QT_LOGGING_RULES="flightdeck.*=true", off otherwise. Warnings are always written.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("flightdeck.*.debug=false\nflightdeck.*.info=false"));
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("flightdeck"));
     QApplication::setOrganizationName(QStringLiteral("flightdeck"));
