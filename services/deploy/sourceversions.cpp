@@ -44,22 +44,6 @@ QString dateText(const QDateTime& date)
     return QLocale().toString(date.toLocalTime(), QStringLiteral("d MMM yyyy HH:mm"));
 }
 
-// Dotted numbers compare as numbers ("2.10.0" after "2.9.1"); anything else as text.
-bool newerVersion(const QString& a, const QString& b)
-{
-    static const QRegularExpression split(QStringLiteral("[.\\-+]"));
-    const QStringList pa = a.split(split), pb = b.split(split);
-    for (qsizetype i = 0; i < qMin(pa.size(), pb.size()); ++i) {
-        bool oka = false, okb = false;
-        const qlonglong na = pa[i].toLongLong(&oka), nb = pb[i].toLongLong(&okb);
-        if (oka && okb && na != nb)
-            return na > nb;
-        if ((!oka || !okb) && pa[i] != pb[i])
-            return pa[i] > pb[i];
-    }
-    return pa.size() < pb.size(); // "2.0.0" is newer than "2.0.0-rc.1"
-}
-
 // The version in a tag of the service's own ("<service>/1.2.0", "<service>-v1.2.0", "<service>@1.2.0").
 QString ownTagVersion(const QString& tag, const QString& service)
 {
@@ -106,7 +90,7 @@ struct Reader
             // Newest version first; two tags naming one version keep the newer tag.
             std::stable_sort(found.begin(), found.end(), [](const SourceVersion& a, const SourceVersion& b) {
                 if (a.version != b.version)
-                    return newerVersion(a.version, b.version);
+                    return isNewerVersion(a.version, b.version);
                 return a.date > b.date;
             });
             QStringList seen;
@@ -167,6 +151,37 @@ QString revisionToList(const Git::Repository& repository, const QString& branch)
 }
 
 } // namespace
+
+bool isNewerVersion(const QString& a, const QString& b)
+{
+    static const QRegularExpression split(QStringLiteral("[.\\-+]"));
+    const QStringList pa = a.split(split), pb = b.split(split);
+    for (qsizetype i = 0; i < qMin(pa.size(), pb.size()); ++i) {
+        bool oka = false, okb = false;
+        const qlonglong na = pa[i].toLongLong(&oka), nb = pb[i].toLongLong(&okb);
+        if (oka && okb && na != nb)
+            return na > nb;
+        if ((!oka || !okb) && pa[i] != pb[i])
+            return pa[i] > pb[i];
+    }
+    return pa.size() < pb.size(); // "2.0.0" is newer than "2.0.0-rc.1"
+}
+
+bool isReleaseNumber(const QString& version)
+{
+    static const QRegularExpression release(QStringLiteral("^\\d+(\\.\\d+)+([-+][\\w.+-]*)?$"));
+    return release.match(version).hasMatch();
+}
+
+const SourceVersion* newestRelease(const SourceVersions& versions)
+{
+    const SourceVersion* best = nullptr;
+    for (const SourceVersion& v : versions.versions)
+        if (v.kind == SourceVersion::Kind::Tag && isReleaseNumber(v.version) && !v.version.contains(QLatin1Char('-'))
+            && (!best || isNewerVersion(v.version, best->version)))
+            best = &v;
+    return best;
+}
 
 QString SourceVersion::describe() const
 {

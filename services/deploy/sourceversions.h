@@ -92,6 +92,14 @@ struct SourceVersions
     QStringList versionNames() const;
 };
 
+// Whether version a is newer than b: dotted numbers compare as numbers ("2.10.0" after "2.9.1"), a
+// pre-release ("2.0.0-rc.1") comes before its release, anything else compares as text.
+bool isNewerVersion(const QString& a, const QString& b);
+// Whether a version looks like a release number (starts with a digit and has a dot: "1.4.2").
+bool isReleaseNumber(const QString& version);
+// The tag of the newest release (no pre-release) among the versions; null when there is none.
+const SourceVersion* newestRelease(const SourceVersions& versions);
+
 // Where the service's repository is, from its merged deploy settings and its catalog data.
 SourceRepository sourceRepositoryOf(const ServiceInfo& service, const QHash<QString, QString>& settings);
 

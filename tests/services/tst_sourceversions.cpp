@@ -143,6 +143,32 @@ private Q_SLOTS:
         QCOMPARE(checkTagPattern(QStringLiteral("^v(.+)$")), QString());
     }
 
+    void versionOrder_numbersAndPreReleases()
+    {
+        QVERIFY(isNewerVersion(QStringLiteral("2.10.0"), QStringLiteral("2.9.1")));
+        QVERIFY(!isNewerVersion(QStringLiteral("2.9.1"), QStringLiteral("2.10.0")));
+        QVERIFY(isNewerVersion(QStringLiteral("2.0.0"), QStringLiteral("2.0.0-rc.1")));
+        QVERIFY(!isNewerVersion(QStringLiteral("2.0.0"), QStringLiteral("2.0.0")));
+        QVERIFY(isReleaseNumber(QStringLiteral("1.4.2")) && isReleaseNumber(QStringLiteral("1.4.2-rc.1")));
+        QVERIFY(!isReleaseNumber(QStringLiteral("a1b2c3d")) && !isReleaseNumber(QStringLiteral("42")) && !isReleaseNumber(QString()));
+
+        SourceVersions v;
+        const auto tag = [](const QString& version) {
+            SourceVersion t;
+            t.kind = SourceVersion::Kind::Tag;
+            t.version = version;
+            return t;
+        };
+        QVERIFY(!newestRelease(v));
+        v.versions << tag(QStringLiteral("2.9.1")) << tag(QStringLiteral("3.0.0-rc.1")) << tag(QStringLiteral("2.10.0"));
+        SourceVersion commit;
+        commit.kind = SourceVersion::Kind::Commit;
+        commit.version = QStringLiteral("9.9.9");
+        v.versions << commit;
+        QVERIFY(newestRelease(v));
+        QCOMPARE(newestRelease(v)->version, QStringLiteral("2.10.0")); // not the pre-release, not a commit
+    }
+
     void options_settingsAndBounds()
     {
         SourceVersionOptions o = optionsFor(QStringLiteral("s"));

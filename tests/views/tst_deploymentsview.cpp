@@ -26,6 +26,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -317,6 +318,32 @@ private:
             if (r.kind == Deploy::AuditRecord::Kind::Result && intent > 0 && r.intent == intent)
                 return r;
         return {};
+    }
+
+    // The service's repository on this machine: one commit, its release tag and a tag of another
+    // service. Empty when it could not be made (the reason is printed).
+    QString paymentsRepository()
+    {
+        const QString repo = m_dir.filePath(QStringLiteral("payments-repo"));
+        if (QFileInfo::exists(repo + QStringLiteral("/.git")))
+            return repo;
+        QDir().mkpath(repo + QStringLiteral("/services/payments"));
+        QFile f(repo + QStringLiteral("/services/payments/main.go"));
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write("package main\n");
+        f.close();
+        for (const QStringList& args : { QStringList { QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("main") },
+                 QStringList { QStringLiteral("add"), QStringLiteral(".") }, QStringList { QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("Payments: refunds") },
+                 QStringList { QStringLiteral("tag"), QStringLiteral("-a"), QStringLiteral("payments/4.1.0"), QStringLiteral("-m"), QStringLiteral("Refunds") },
+                 QStringList { QStringLiteral("tag"), QStringLiteral("ledger/9.0.0") } }) {
+            const Testing::GitRun run = Testing::runGit(args, repo);
+            if (!run.ok()) {
+                qWarning("%s: %s", qPrintable(args.join(QLatin1Char(' '))), qPrintable(run.error));
+                return {};
+            }
+        }
+        return repo;
     }
 
 private Q_SLOTS:
@@ -671,21 +698,8 @@ private Q_SLOTS:
 
     void dialog_versions_listTheServiceRepositorysTagsAndCommits()
     {
-        // The service's repository on this machine: one commit, its release tag and a tag of
-        // another service.
-        const QString repo = m_dir.filePath(QStringLiteral("payments-repo"));
-        QVERIFY(QDir().mkpath(repo + QStringLiteral("/services/payments")));
-        QFile f(repo + QStringLiteral("/services/payments/main.go"));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("package main\n");
-        f.close();
-        for (const QStringList& args : { QStringList { QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("main") },
-                 QStringList { QStringLiteral("add"), QStringLiteral(".") }, QStringList { QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("Payments: refunds") },
-                 QStringList { QStringLiteral("tag"), QStringLiteral("-a"), QStringLiteral("payments/4.1.0"), QStringLiteral("-m"), QStringLiteral("Refunds") },
-                 QStringList { QStringLiteral("tag"), QStringLiteral("ledger/9.0.0") } }) {
-            const Testing::GitRun run = Testing::runGit(args, repo);
-            QVERIFY2(run.ok(), qPrintable(args.join(QLatin1Char(' ')) + QStringLiteral(": ") + run.error));
-        }
+        const QString repo = paymentsRepository();
+        QVERIFY(!repo.isEmpty());
         const QString head = Testing::revParse(repo, QStringLiteral("HEAD"));
 
         Workspace::DeployBackendSpec backend = scriptBackend();
@@ -738,6 +752,48 @@ private Q_SLOTS:
         QVERIFY2(second->versionNote()->text().contains(QStringLiteral("The repository's versions could not be read")), qPrintable(second->versionNote()->text()));
         QVERIFY2(second->versionNote()->text().contains(QStringLiteral("type the one to deploy")), qPrintable(second->versionNote()->text()));
         second->reject();
+    }
+
+    void card_offersTheNewestReleaseWhenItIsNewer()
+    {
+        const QString repo = paymentsRepository();
+        QVERIFY(!repo.isEmpty());
+        Workspace::DeployBackendSpec backend = scriptBackend();
+        backend.settings.insert(QStringLiteral("sourceRepository"), repo);
+        auto service = ownService(QStringLiteral("newer"), backend);
+        AppContext context;
+        context.deploy = service.get();
+        auto view = paymentsView(context);
+        view->resize(1200, 800);
+        QSignalSpy loaded(view.get(), &DeploymentsView::loaded);
+        view->show();
+        QVERIFY(loaded.wait(20000));
+        EnvironmentCard* dev = view->card(QStringLiteral("dev"));
+        QVERIFY(dev);
+        QVERIFY(!dev->newerLabel()->isVisible()); // nothing runs: nothing to be newer than
+
+        // 4.0.0 runs: 4.1.0, the repository's newest release, is offered.
+        startThroughDialog(view.get(), QStringLiteral("4.0.0"));
+        QTRY_VERIFY_WITH_TIMEOUT(!view->progress()->isRunning(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(dev->version(), QStringLiteral("4.0.0"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 20000);
+        QVERIFY(dev->newerLabel()->isVisible());
+        QVERIFY2(dev->newerLabel()->text().contains(QStringLiteral("4.1.0")), qPrintable(dev->newerLabel()->text()));
+        QVERIFY(dev->newerLabel()->toolTip().contains(QStringLiteral("tag payments/4.1.0")));
+        // Following it opens the deploy dialog with that version.
+        Q_EMIT dev->newerLabel()->linkActivated(QStringLiteral("deploy"));
+        DeployDialog* dialog = view->findChild<DeployDialog*>();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->versionBox()->currentText(), QStringLiteral("4.1.0"));
+        QSignalSpy planned(dialog, &DeployDialog::planReady);
+        QVERIFY(planned.wait(10000));
+        QTest::mouseClick(dialog->actionButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->progress()->isRunning(), 20000);
+
+        // 4.1.0 runs: nothing newer.
+        QTRY_COMPARE_WITH_TIMEOUT(dev->version(), QStringLiteral("4.1.0"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 20000);
+        QVERIFY(!dev->newerLabel()->isVisible());
     }
 
     void page_withoutDeploySettings_saysHowToAddThem()

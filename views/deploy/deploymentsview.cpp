@@ -4,6 +4,7 @@
 #include "appcontext.h"
 #include "deployformat.h"
 #include "deployprogress.h"
+#include "deploy/sourceversions.h"
 #include "icons.h"
 #include "widgets/codeviewparts.h"
 
@@ -118,6 +119,13 @@ EnvironmentCard::EnvironmentCard(const QString& environment, QWidget* parent)
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
     layout->addWidget(m_message);
+    m_newer = new QLabel(this);
+    m_newer->setObjectName(QStringLiteral("CardNewer"));
+    m_newer->setTextFormat(Qt::RichText);
+    m_newer->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_newer->hide();
+    connect(m_newer, &QLabel::linkActivated, this, [this] { Q_EMIT deployVersionRequested(m_environment, m_newestRelease); });
+    layout->addWidget(m_newer);
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("CardError"));
     m_error->setWordWrap(true);
@@ -169,8 +177,28 @@ void EnvironmentCard::setLoading()
     m_message->hide();
     m_error->hide();
     m_link->hide();
+    m_newer->hide();
     applyColors();
     update();
+}
+
+void EnvironmentCard::setNewestRelease(const QString& version, const QString& detail)
+{
+    m_newestRelease = version;
+    m_newestDetail = detail;
+    updateNewer();
+}
+
+// "Newer release: 2.4.1" under a release number that an newer tag of the repository follows.
+void EnvironmentCard::updateNewer()
+{
+    const bool show = !m_loading && !m_hasError && !m_newestRelease.isEmpty() && Deploy::isReleaseNumber(m_version)
+        && Deploy::isNewerVersion(m_newestRelease, m_version);
+    if (show) {
+        m_newer->setText(tr("Newer release: <a href=\"deploy\">%1</a>").arg(m_newestRelease.toHtmlEscaped()));
+        m_newer->setToolTip(tr("Deploy %1 to %2…\n%3").arg(m_newestRelease, m_environment, m_newestDetail));
+    }
+    m_newer->setVisible(show);
 }
 
 void EnvironmentCard::setStatus(const DeployResult& status)
@@ -189,6 +217,7 @@ void EnvironmentCard::setStatus(const DeployResult& status)
         m_error->show();
         m_message->hide();
         m_link->hide();
+        updateNewer();
         applyColors();
         update();
         return;
@@ -245,6 +274,7 @@ void EnvironmentCard::setStatus(const DeployResult& status)
     m_link->setVisible(!s.url.isEmpty());
     applyColors();
     update();
+    updateNewer();
 }
 
 void EnvironmentCard::applyColors()
@@ -529,6 +559,8 @@ void DeploymentsView::rebuildCards()
             connect(c, &EnvironmentCard::deployRequested, this, [this](const QString& e) { openDialog(DeployDialog::Mode::Deploy, e); });
             connect(c, &EnvironmentCard::promoteRequested, this, [this](const QString& e) { openDialog(DeployDialog::Mode::Promote, e); });
             connect(c, &EnvironmentCard::rollbackRequested, this, [this](const QString& e) { openDialog(DeployDialog::Mode::Rollback, e); });
+            connect(c, &EnvironmentCard::deployVersionRequested, this,
+                [this](const QString& e, const QString& version) { openDialog(DeployDialog::Mode::Deploy, e, version); });
             m_cardsLayout->addWidget(c, 1);
             m_cards << c;
         }
@@ -586,6 +618,19 @@ void DeploymentsView::refresh()
     m_historyErrors.clear();
     rebuildHistory();
     m_refresh->setEnabled(false);
+    // The newest release of the service's repository, offered on the cards it is newer than.
+    ++m_pending;
+    m_deploy->sourceVersions(m_service, m_environments.first(), this, [this, generation](const SourceVersions& v) {
+        if (generation != m_generation)
+            return;
+        const SourceVersion* newest = v.ok() ? newestRelease(v) : nullptr;
+        m_newestRelease = newest ? newest->version : QString();
+        m_newestDetail = newest ? newest->describe() : QString();
+        for (EnvironmentCard* c : std::as_const(m_cards))
+            c->setNewestRelease(m_newestRelease, m_newestDetail);
+        --m_pending;
+        settle();
+    });
     for (EnvironmentCard* c : std::as_const(m_cards)) {
         c->setLoading();
         const QString env = c->environment();

@@ -38,6 +38,9 @@ public:
     void setBackend(const QString& name, const QString& type, bool confirm);
     void setLoading();
     void setStatus(const Deploy::DeployResult& status);
+    // The newest release of the service's repository; the card offers it when it is newer than
+    // what runs. Empty: none known.
+    void setNewestRelease(const QString& version, const QString& detail);
     bool isLoading() const { return m_loading; }
     bool hasError() const { return m_hasError; }
     // What the card shows: the version running ("" when none or not loaded).
@@ -51,11 +54,13 @@ public:
     QPushButton* deployButton() const { return m_deploy; }
     QPushButton* promoteButton() const { return m_promote; }
     QPushButton* rollbackButton() const { return m_rollback; }
+    QLabel* newerLabel() const { return m_newer; }
 
 Q_SIGNALS:
     void deployRequested(const QString& environment);
     void promoteRequested(const QString& environment);
     void rollbackRequested(const QString& environment);
+    void deployVersionRequested(const QString& environment, const QString& version);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -63,15 +68,19 @@ protected:
 
 private:
     void applyColors();
+    void updateNewer();
 
     QString m_environment;
     QString m_version;
     QString m_health;
     QString m_url;
+    QString m_newestRelease;
+    QString m_newestDetail;
     bool m_loading = false;
     bool m_hasError = false;
     QLabel* m_name = nullptr;
     QLabel* m_shield = nullptr;
+    QLabel* m_newer = nullptr;
     QLabel* m_backend = nullptr;
     QLabel* m_versionLabel = nullptr;
     QLabel* m_statusLabel = nullptr;
@@ -168,6 +177,8 @@ private:
     int m_generation = 0;
     int m_pending = 0;
     QHash<QString, Deploy::DeployResult> m_status; // by environment, as loaded
+    QString m_newestRelease; // of the service's repository; empty when none is known
+    QString m_newestDetail;
     QHash<QString, QList<Deploy::HistoryEntry>> m_historyByEnvironment;
     QHash<QString, QString> m_historyErrors;
     QList<Row> m_rows; // the history table's rows, in order
