@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
+#include <QLockFile>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -288,6 +289,7 @@ SourceVersionOptions sourceVersionOptions(const QString& service, const QHash<QS
     o.tagPattern = setting(settings, "tagPattern");
     o.maxCommits = intSetting(settings, "sourceCommits", 20, 0, 500);
     o.commitVersionLength = intSetting(settings, "commitVersionLength", 7, 7, 40);
+    o.fetchAfterSeconds = intSetting(settings, "sourceFetchSeconds", 60, 0, 24 * 3600);
     return o;
 }
 
@@ -376,16 +378,28 @@ SourceVersions readSourceVersions(const SourceRepository& repository, const Sour
         return readFrom(opened.value(), QStringLiteral("the repository on this machine"));
     }
 
-    // 3. A bare clone of our own, fetched now.
+    // 3. A bare clone of our own, fetched now (or read as fetched a moment ago). One reader at a
+    // time per clone, also across processes: two fetches into one repository fight over its refs.
     if (cacheRoot.isEmpty() || !QDir().mkpath(cacheRoot)) {
         out.error = QStringLiteral("there is no folder to clone %1 into").arg(repository.url);
         out.hint = QStringLiteral("Make the application data folder writable.");
         return out;
     }
     const QString clone = Sources::GitMirror::cacheDirectory(cacheRoot, repository.url);
+    QLockFile lock(clone + QStringLiteral(".lock"));
+    lock.setStaleLockTime(0); // a clone may take long; only a dead owner makes the lock stale
+    if (!lock.tryLock(120 * 1000)) {
+        out.error = QStringLiteral("the clone of %1 is busy (another read has not finished in two minutes)").arg(repository.url);
+        out.hint = QStringLiteral("Try again in a moment.");
+        return out;
+    }
     if (QFileInfo(clone + QStringLiteral("/HEAD")).exists()) {
         auto opened = Git::Repository::open(clone);
         if (opened && opened->isBare()) {
+            const QFileInfo lastFetch(clone + QStringLiteral("/FETCH_HEAD"));
+            if (options.fetchAfterSeconds > 0 && lastFetch.exists()
+                && lastFetch.lastModified().secsTo(QDateTime::currentDateTime()) < options.fetchAfterSeconds)
+                return readFrom(opened.value(), QStringLiteral("a clone fetched %1").arg(dateText(lastFetch.lastModified())));
             const auto fetched = opened.value().fetch(remote);
             if (!fetched) {
                 out.warning = QStringLiteral("%1 could not be fetched (%2); these are the versions of the last fetch")

@@ -23,11 +23,12 @@
 //                                                    else "vV" and "V", V starting with a digit)
 //   sourceCommits         how many recent commits to list, 0 for none   (20)
 //   commitVersionLength   characters of a commit's SHA used as its version, 7..40   (7)
+//   sourceFetchSeconds    a clone of our own fetched less than this long ago is not fetched again (60)
 //
 // How it is read: a repository the catalog already keeps (its git cache) is read as the catalog
 // last fetched it, without network; a local repository is read in place; any other URL is kept as
-// a bare clone under the deploy folder and fetched each time (an earlier clone is read, with a
-// warning, when the fetch fails).
+// a bare clone under the deploy folder and fetched when read (at most once a minute; an earlier
+// clone is read, with a warning, when the fetch fails).
 
 #include "deployservice.h"
 #include "git/gittypes.h"
@@ -75,6 +76,9 @@ struct SourceVersionOptions
     int maxCommits = 20;
     int maxTags = 50;
     int commitVersionLength = 7;
+    // A clone of our own fetched less than this long ago is read without fetching again (the page,
+    // the tab and the dialog each ask); 0 fetches every time.
+    int fetchAfterSeconds = 60;
 };
 
 struct SourceVersions

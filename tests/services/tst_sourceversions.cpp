@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <git2.h>
 
@@ -26,8 +27,12 @@ using namespace Flightdeck::Testing;
 
 namespace {
 
-SourceVersionOptions optionsFor(const QString& service, const QHash<QString, QString>& settings = {})
+// The options for these settings; a clone of our own is fetched on every read unless the settings
+// say otherwise.
+SourceVersionOptions optionsFor(const QString& service, QHash<QString, QString> settings = {})
 {
+    if (!settings.contains(QStringLiteral("sourceFetchSeconds")))
+        settings.insert(QStringLiteral("sourceFetchSeconds"), QStringLiteral("0"));
     return sourceVersionOptions(service, settings);
 }
 
@@ -171,9 +176,10 @@ private Q_SLOTS:
 
     void options_settingsAndBounds()
     {
-        SourceVersionOptions o = optionsFor(QStringLiteral("s"));
+        SourceVersionOptions o = sourceVersionOptions(QStringLiteral("s"), {});
         QCOMPARE(o.maxCommits, 20);
         QCOMPARE(o.commitVersionLength, 7);
+        QCOMPARE(o.fetchAfterSeconds, 60);
         o = optionsFor(QStringLiteral("s"), { { QStringLiteral("sourceCommits"), QStringLiteral("0") }, { QStringLiteral("commitVersionLength"), QStringLiteral("12") } });
         QCOMPARE(o.maxCommits, 0);
         QCOMPARE(o.commitVersionLength, 12);
@@ -297,6 +303,11 @@ private Q_SLOTS:
             { { QStringLiteral("services/search/main.go"), "package main // 3\n" } }, QStringLiteral("Search: cache"), &error);
         QVERIFY2(!third.isEmpty(), qPrintable(error));
         QVERIFY2(git({ QStringLiteral("tag"), QStringLiteral("search/2.11.0"), third }, repo.bare, &error), qPrintable(error));
+        // Read again within the minute after a fetch: not fetched, and said so.
+        v = readSourceVersions(r, optionsFor(QStringLiteral("search"), { { QStringLiteral("sourceFetchSeconds"), QStringLiteral("3600") } }), {}, cache, {});
+        QVERIFY2(v.ok(), qPrintable(v.error));
+        QVERIFY2(v.readFrom.startsWith(QStringLiteral("a clone fetched ")) && v.readFrom != QStringLiteral("a clone fetched just now"), qPrintable(v.readFrom));
+        QCOMPARE(v.versions.first().version, QStringLiteral("2.10.0"));
         v = readSourceVersions(r, optionsFor(QStringLiteral("search")), {}, cache, {});
         QVERIFY2(v.ok(), qPrintable(v.error));
         QCOMPARE(v.versions.first().version, QStringLiteral("2.11.0"));
@@ -320,6 +331,29 @@ private Q_SLOTS:
         QCOMPARE(v.readFrom, QStringLiteral("an earlier clone"));
         QVERIFY2(v.warning.contains(QStringLiteral("could not be fetched")), qPrintable(v.warning));
         QCOMPARE(v.versions.first().version, QStringLiteral("2.11.0"));
+    }
+
+    void read_twoAtOnce_shareTheCloneOneAfterTheOther()
+    {
+        // The page, the tab and the dialog may ask at the same moment: the first clones, the
+        // other waits for it and then reads (or fetches) the same clone.
+        Monorepo repo;
+        const QString built = buildMonorepo(QStringLiteral("concurrent"), repo);
+        QVERIFY2(built.isEmpty(), qPrintable(built));
+        SourceRepository r;
+        r.url = fileUrl(repo.bare);
+        const QString cache = m_dir.filePath(QStringLiteral("cache-concurrent"));
+        const auto read = [&] { return readSourceVersions(r, optionsFor(QStringLiteral("search")), {}, cache, {}); };
+        QFuture<SourceVersions> a = QtConcurrent::run(read);
+        QFuture<SourceVersions> b = QtConcurrent::run(read);
+        a.waitForFinished();
+        b.waitForFinished();
+        QVERIFY2(a.result().ok(), qPrintable(a.result().error));
+        QVERIFY2(b.result().ok(), qPrintable(b.result().error));
+        QCOMPARE(a.result().versionNames(), b.result().versionNames());
+        QStringList from { a.result().readFrom, b.result().readFrom };
+        from.sort();
+        QCOMPARE(from, (QStringList { QStringLiteral("a clone fetched just now"), QStringLiteral("a clone made just now") }));
     }
 
     void read_unreachableWithoutClone_saysWhatAndWhere()
