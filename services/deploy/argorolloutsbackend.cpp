@@ -517,23 +517,7 @@ private:
 
     void listReplicaSets(std::function<void(const QList<QJsonObject>&)> next)
     {
-        QUrlQuery query;
-        const QString selector = labelSelector(section(spec(m_rollout), "selector"));
-        if (!selector.isEmpty())
-            query.addQueryItem(QStringLiteral("labelSelector"), selector);
-        const QString uid = section(m_rollout, "metadata").value(QLatin1String("uid")).toString();
-        send(cluster().get(cluster().path(QStringLiteral("apps/v1"), QStringLiteral("replicasets")), query),
-            Subject { tr("Listing the ReplicaSets of %1").arg(described()), {}, {}, {} },
-            [this, uid, next = std::move(next)](const QJsonObject& list) {
-                QList<QJsonObject> owned;
-                for (const QJsonValue& item : list.value(QLatin1String("items")).toArray())
-                    if (isControlledBy(item.toObject(), QStringLiteral("Rollout"), m_name, uid))
-                        owned << item.toObject();
-                std::stable_sort(owned.begin(), owned.end(), [](const QJsonObject& a, const QJsonObject& b) {
-                    return revisionOf(a, RevisionAnnotation) > revisionOf(b, RevisionAnnotation);
-                });
-                next(owned);
-            });
+        KubeJob::listReplicaSets(m_rollout, QStringLiteral("Rollout"), m_name, RevisionAnnotation, described(), std::move(next));
     }
 
     void history(const QList<QJsonObject>& sets)

@@ -186,25 +186,7 @@ private:
 
     void listReplicaSets(std::function<void(const QList<QJsonObject>&)> next)
     {
-        const QString selector = labelSelector(
-            m_deployment.value(QLatin1String("spec")).toObject().value(QLatin1String("selector")).toObject());
-        QUrlQuery query;
-        if (!selector.isEmpty())
-            query.addQueryItem(QStringLiteral("labelSelector"), selector);
-        const QString uid
-            = m_deployment.value(QLatin1String("metadata")).toObject().value(QLatin1String("uid")).toString();
-        send(cluster().get(cluster().path(QStringLiteral("apps/v1"), QStringLiteral("replicasets")), query),
-            Subject { tr("Listing the ReplicaSets of %1").arg(described()), {}, {}, {} },
-            [this, uid, next = std::move(next)](const QJsonObject& list) {
-                QList<QJsonObject> owned;
-                for (const QJsonValue& item : list.value(QLatin1String("items")).toArray())
-                    if (isControlledBy(item.toObject(), QStringLiteral("Deployment"), m_name, uid))
-                        owned << item.toObject();
-                std::stable_sort(owned.begin(), owned.end(), [](const QJsonObject& a, const QJsonObject& b) {
-                    return revisionOf(a, RevisionAnnotation) > revisionOf(b, RevisionAnnotation);
-                });
-                next(owned);
-            });
+        KubeJob::listReplicaSets(m_deployment, QStringLiteral("Deployment"), m_name, RevisionAnnotation, described(), std::move(next));
     }
 
     void history(const QList<QJsonObject>& sets)

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
+#include <QUrlQuery>
 
 #include <algorithm>
 
@@ -716,6 +717,28 @@ void KubeJob::cancel()
         result.message = tr("Cancelled before anything changed.");
     }
     finishLater(std::move(result));
+}
+
+void KubeJob::listReplicaSets(const QJsonObject& workload, const QString& kind, const QString& name,
+    const QString& revisionAnnotation, const QString& described, std::function<void(const QList<QJsonObject>&)> next)
+{
+    QUrlQuery query;
+    const QString selector = labelSelector(workload.value(QLatin1String("spec")).toObject().value(QLatin1String("selector")).toObject());
+    if (!selector.isEmpty())
+        query.addQueryItem(QStringLiteral("labelSelector"), selector);
+    const QString uid = workload.value(QLatin1String("metadata")).toObject().value(QLatin1String("uid")).toString();
+    send(cluster().get(cluster().path(QStringLiteral("apps/v1"), QStringLiteral("replicasets")), query),
+        Subject { tr("Listing the ReplicaSets of %1").arg(described), {}, {}, {} },
+        [kind, name, uid, revisionAnnotation, next = std::move(next)](const QJsonObject& list) {
+            QList<QJsonObject> owned;
+            for (const QJsonValue& item : list.value(QLatin1String("items")).toArray())
+                if (isControlledBy(item.toObject(), kind, name, uid))
+                    owned << item.toObject();
+            std::stable_sort(owned.begin(), owned.end(), [&revisionAnnotation](const QJsonObject& a, const QJsonObject& b) {
+                return revisionOf(a, revisionAnnotation) > revisionOf(b, revisionAnnotation);
+            });
+            next(owned);
+        });
 }
 
 QJsonObject rollbackTarget(const QList<QJsonObject>& sets, const QString& revisionAnnotation, const QString& historyId,

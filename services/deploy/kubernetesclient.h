@@ -191,6 +191,11 @@ protected:
     // A log line, unless it repeats the previous one (polls that see no change say nothing).
     void logChange(const QString& line);
 
+    // The ReplicaSets a workload (a Deployment or a Rollout, by its spec.selector and metadata.uid)
+    // controls, newest revision first: its revision history. `described` names it for messages.
+    void listReplicaSets(const QJsonObject& workload, const QString& kind, const QString& name,
+        const QString& revisionAnnotation, const QString& described, std::function<void(const QList<QJsonObject>&)> next);
+
     DeploymentState m_state; // the last state read
 
 private:
