@@ -98,14 +98,13 @@ QString resourceStepState(const QJsonObject& r)
 
 // One call against one Argo CD application. All network work is signal-driven; polling uses a
 // single-shot timer. A job is owned by its backend and deletes itself after finished().
-class ArgoCdJob final : public DeployJob
+class ArgoCdJob final : public RestJob
 {
 public:
     ArgoCdJob(ArgoCdBackend* backend, DeployRequest request)
-        : DeployJob(backend)
+        : RestJob(backend, [this] { poll(); })
         , m_backend(backend)
         , m_request(std::move(request))
-        , m_pollTimer(new QTimer(this))
     {
         const DeployTarget& t = m_request.target;
         m_url = withoutTrailingSlash(t.setting(QStringLiteral("url")));
@@ -116,8 +115,6 @@ public:
         m_timeoutMs
             = qint64(intSetting(t, QStringLiteral("timeoutSeconds"), DefaultTimeoutSeconds, 1, 7 * 24 * 3600)) * 1000;
         m_requestTimeoutMs = intSetting(t, QStringLiteral("requestTimeoutMs"), DefaultRequestTimeoutMs, 1, 3600 * 1000);
-        m_pollTimer->setSingleShot(true);
-        connect(m_pollTimer, &QTimer::timeout, this, [this] { poll(); });
     }
 
     void begin()
@@ -226,26 +223,6 @@ private:
     // Text from the server or the network layer, with any secret it might echo replaced. Flightdeck's
     // own sentences never contain one (and a password may well be a word of them).
     QString foreign(const QString& text) const { return Net::scrubbed(text, secrets()); }
-
-    // Ends the job once.
-    void done(DeployResult result)
-    {
-        if (isFinished())
-            return;
-        m_pollTimer->stop();
-        dropReply();
-        finish(std::move(result));
-    }
-
-    void dropReply()
-    {
-        if (m_reply) {
-            Net::HttpReply* reply = m_reply;
-            m_reply.clear();
-            reply->disconnect(this);
-            reply->cancel();
-        }
-    }
 
     void emitLog(const QString& line) { Q_EMIT log(line); }
 
@@ -907,8 +884,6 @@ private:
 
     QPointer<ArgoCdBackend> m_backend;
     DeployRequest m_request;
-    QTimer* m_pollTimer;
-    QPointer<Net::HttpReply> m_reply;
     QElapsedTimer m_clock;
     QString m_url;
     QString m_app;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "backendsupport.h"
 
+#include "net/httpclient.h"
+
+#include <QTimer>
 #include <QUrl>
 
 #include <algorithm>
@@ -87,6 +90,33 @@ void LineSplitter::flush(const std::function<void(QByteArray)>& line)
     if (rest.endsWith('\r'))
         rest.chop(1);
     line(std::move(rest));
+}
+
+RestJob::RestJob(QObject* parent, std::function<void()> poll)
+    : DeployJob(parent)
+    , m_pollTimer(new QTimer(this))
+{
+    m_pollTimer->setSingleShot(true);
+    connect(m_pollTimer, &QTimer::timeout, this, std::move(poll));
+}
+
+void RestJob::done(DeployResult result)
+{
+    if (isFinished())
+        return;
+    m_pollTimer->stop();
+    dropReply();
+    finish(std::move(result));
+}
+
+void RestJob::dropReply()
+{
+    if (m_reply) {
+        Net::HttpReply* reply = m_reply;
+        m_reply.clear();
+        reply->disconnect(this);
+        reply->cancel();
+    }
 }
 
 } // namespace Flightdeck::Deploy::Support

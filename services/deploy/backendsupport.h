@@ -9,10 +9,17 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QPointer>
 #include <QByteArray>
 #include <QString>
 
 #include <functional>
+
+class QTimer;
+
+namespace Flightdeck::Net {
+class HttpReply;
+}
 
 namespace Flightdeck::Deploy::Support {
 
@@ -38,6 +45,20 @@ struct Failure
 };
 Failure transportFailure(const Net::HttpError& e, const QString& vendor, const QString& host, const QString& doing,
     int timeoutMs, const std::function<QString(const QString&)>& scrub);
+
+// A job of a REST backend: one HTTP exchange at a time (m_reply) and a single-shot poll timer whose
+// timeout runs `poll`. done() ends the job once, stopping both.
+class RestJob : public DeployJob
+{
+protected:
+    RestJob(QObject* parent, std::function<void()> poll);
+    void done(DeployResult result);
+    // Forgets the exchange in flight and cancels it (its answer is not wanted any more).
+    void dropReply();
+
+    QTimer* m_pollTimer;
+    QPointer<Net::HttpReply> m_reply;
+};
 
 // Cuts streamed output (a process's, a progressive log's) into lines: '\n' ends a line, a trailing
 // '\r' is dropped, a line longer than maxBytes is cut there. `line` receives each one.

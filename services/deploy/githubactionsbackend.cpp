@@ -132,14 +132,13 @@ QString githubMessage(const QByteArray& body, const QString& fallback)
                              : QStringLiteral("%1 (%2)").arg(message, details.join(QStringLiteral("; ")));
 }
 
-class GitHubJob final : public DeployJob
+class GitHubJob final : public RestJob
 {
 public:
     GitHubJob(GitHubActionsBackend* backend, DeployRequest request)
-        : DeployJob(backend)
+        : RestJob(backend, [this] { pollRun(); })
         , m_backend(backend)
         , m_request(std::move(request))
-        , m_pollTimer(new QTimer(this))
     {
         const DeployTarget& t = m_request.target;
         m_api = withoutTrailingSlash(t.setting(QStringLiteral("url"), QStringLiteral("https://api.github.com")));
@@ -159,8 +158,6 @@ public:
         m_requestTimeoutMs = intSetting(t, QStringLiteral("requestTimeoutMs"), DefaultRequestTimeoutMs, 1, 3600 * 1000);
         m_historyLimit = intSetting(t, QStringLiteral("historyLimit"), DefaultHistoryLimit, 1, 100);
         m_runLookupAttempts = intSetting(t, QStringLiteral("runLookupAttempts"), DefaultRunLookupAttempts, 1, 1000);
-        m_pollTimer->setSingleShot(true);
-        connect(m_pollTimer, &QTimer::timeout, this, [this] { pollRun(); });
     }
 
     void begin()
@@ -256,25 +253,6 @@ private:
 
     // Text from the server or the network layer, with the token replaced should it be echoed.
     QString foreign(const QString& text) const { return Net::scrubbed(text, { m_request.target.secret.toUtf8() }); }
-
-    void done(DeployResult result)
-    {
-        if (isFinished())
-            return;
-        m_pollTimer->stop();
-        dropReply();
-        finish(std::move(result));
-    }
-
-    void dropReply()
-    {
-        if (m_reply) {
-            Net::HttpReply* reply = m_reply;
-            m_reply.clear();
-            reply->disconnect(this);
-            reply->cancel();
-        }
-    }
 
     void emitLog(const QString& line) { Q_EMIT log(line); }
 
@@ -911,8 +889,6 @@ private:
 
     QPointer<GitHubActionsBackend> m_backend;
     DeployRequest m_request;
-    QTimer* m_pollTimer;
-    QPointer<Net::HttpReply> m_reply;
     QElapsedTimer m_clock;
     QDateTime m_dispatchedAt;
     QString m_api;
