@@ -149,22 +149,8 @@ public:
     {
         if (isFinished() || m_cancelling)
             return;
-        m_cancelling = true;
-        m_pollTimer->stop();
-        const bool mutationInFlight = m_mutationInFlight && m_reply;
-        dropReply();
-        DeployResult result;
-        result.outcome = Outcome::Cancelled;
-        if (!m_changed) {
-            result.message = mutationInFlight
-                ? QStringLiteral("Cancelled while the request to %1 was on its way; Argo CD may have received it.")
-                      .arg(m_what)
-                : QStringLiteral("Cancelled before anything changed.");
-            if (mutationInFlight)
-                result.hint = QStringLiteral("Look at the application %1 in Argo CD before trying again.").arg(m_app);
-            finishLater(result);
+        if (stopBeforeChange(QStringLiteral("Argo CD"), QStringLiteral("the application %1 in Argo CD").arg(m_app)))
             return;
-        }
         // The operation runs on the server: stop it there too.
         Q_EMIT log(QStringLiteral("Asking Argo CD to terminate the operation on %1").arg(m_app));
         Q_EMIT step(QStringLiteral("terminate"), QStringLiteral("running"));
@@ -890,7 +876,6 @@ private:
     QString m_username;
     QString m_image;
     QString m_token;
-    QString m_what; // what the request in flight asks, for messages
     QString m_operationName;
     QString m_targetRevision;
     QString m_reference;
@@ -904,9 +889,6 @@ private:
     int m_pollIntervalMs = DefaultPollIntervalMs;
     int m_requestTimeoutMs = DefaultRequestTimeoutMs;
     bool m_relogged = false;
-    bool m_changed = false;
-    bool m_mutationInFlight = false;
-    bool m_cancelling = false;
     bool m_synced = false;
     bool m_healthStepStarted = false;
     bool m_announcedQueue = false;

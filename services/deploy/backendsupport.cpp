@@ -119,4 +119,24 @@ void RestJob::dropReply()
     }
 }
 
+bool RestJob::stopBeforeChange(const QString& vendor, const QString& lookAt)
+{
+    m_cancelling = true;
+    m_pollTimer->stop();
+    const bool mutationInFlight = m_mutationInFlight && m_reply;
+    dropReply();
+    if (m_changed)
+        return false;
+    DeployResult result;
+    result.outcome = Outcome::Cancelled;
+    if (mutationInFlight) {
+        result.message = QStringLiteral("Cancelled while the request to %1 was on its way; %2 may have received it.").arg(m_what, vendor);
+        result.hint = QStringLiteral("Look at %1 before trying again.").arg(lookAt);
+    } else {
+        result.message = QStringLiteral("Cancelled before anything changed.");
+    }
+    finishLater(result);
+    return true;
+}
+
 } // namespace Flightdeck::Deploy::Support

@@ -55,9 +55,18 @@ protected:
     void done(DeployResult result);
     // Forgets the exchange in flight and cancels it (its answer is not wanted any more).
     void dropReply();
+    // The start of cancel(): stops polling and the exchange in flight. True when that ended the job:
+    // nothing had changed yet, so it finished Cancelled, saying whether a request that changes
+    // something was on its way to `vendor` (then `lookAt` says where to check). False when the change
+    // is under way and the backend has to stop it; also when a cancel is already being handled.
+    bool stopBeforeChange(const QString& vendor, const QString& lookAt);
 
     QTimer* m_pollTimer;
     QPointer<Net::HttpReply> m_reply;
+    QString m_what; // what the request in flight asks, for messages
+    bool m_changed = false; // past the point of no return
+    bool m_mutationInFlight = false; // the request in flight changes something
+    bool m_cancelling = false;
 };
 
 // Cuts streamed output (a process's, a progressive log's) into lines: '\n' ends a line, a trailing

@@ -192,23 +192,8 @@ public:
     {
         if (isFinished() || m_cancelling)
             return;
-        m_cancelling = true;
-        m_pollTimer->stop();
-        const bool mutationInFlight = m_mutationInFlight && m_reply;
-        dropReply();
-        if (!m_changed) {
-            DeployResult r;
-            r.outcome = Outcome::Cancelled;
-            r.message = mutationInFlight
-                ? QStringLiteral("Cancelled while the request to %1 was on its way; GitHub may have received it.")
-                      .arg(m_what)
-                : QStringLiteral("Cancelled before anything changed.");
-            if (mutationInFlight)
-                r.hint
-                    = QStringLiteral("Look at the runs of %1 in %2 before trying again.").arg(m_workflow, m_repository);
-            finishLater(r);
+        if (stopBeforeChange(QStringLiteral("GitHub"), QStringLiteral("the runs of %1 in %2").arg(m_workflow, m_repository)))
             return;
-        }
         if (m_runId == 0) {
             DeployResult r = resultSoFar(Outcome::Cancelled);
             r.message
@@ -896,7 +881,6 @@ private:
     QString m_workflow;
     QString m_ref;
     QString m_environmentName;
-    QString m_what;
     QString m_version;
     QString m_operation;
     QString m_currentVersion;
@@ -914,9 +898,6 @@ private:
     int m_historyLimit = DefaultHistoryLimit;
     int m_runLookupAttempts = DefaultRunLookupAttempts;
     int m_lookups = 0;
-    bool m_changed = false;
-    bool m_mutationInFlight = false;
-    bool m_cancelling = false;
     bool m_jobsUnavailableLogged = false;
     bool m_finalCheck = false;
 };
