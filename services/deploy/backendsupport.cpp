@@ -18,6 +18,24 @@ int intSetting(const DeployTarget& target, const QString& key, int fallback, int
     return ok ? std::clamp(value, minimum, maximum) : fallback;
 }
 
+bool readNumber(const DeployTarget& target, const QString& key, double fallback, double min, double max, double* out,
+    QString* error)
+{
+    const QString text = target.setting(key).trimmed();
+    if (text.isEmpty()) {
+        *out = fallback;
+        return true;
+    }
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok || value < min || value > max) {
+        *error = QStringLiteral("The setting %1 must be a number from %2 to %3, not '%4'.").arg(key).arg(min).arg(max).arg(text);
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
 QString withoutTrailingSlash(QString url)
 {
     url = url.trimmed();

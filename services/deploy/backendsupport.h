@@ -25,6 +25,10 @@ namespace Flightdeck::Deploy::Support {
 
 // The setting as a whole number clamped to [minimum, maximum]; fallback when absent or not a number.
 int intSetting(const DeployTarget& target, const QString& key, int fallback, int minimum, int maximum);
+// A number setting with a fallback when absent, in [min, max]; false with *error naming the key
+// and the range when it is something else.
+bool readNumber(const DeployTarget& target, const QString& key, double fallback, double min, double max, double* out,
+    QString* error);
 // The URL trimmed, without trailing slashes.
 QString withoutTrailingSlash(QString url);
 // s percent-encoded for one path segment.

@@ -74,24 +74,7 @@ struct JenkinsSettings
     }
 };
 
-// A number setting with a fallback, in [min, max]; *error names the key when it is not one.
-bool readNumber(const DeployTarget& target, const QString& key, double fallback, double min, double max, double* out,
-    QString* error)
-{
-    const QString text = target.setting(key).trimmed();
-    if (text.isEmpty()) {
-        *out = fallback;
-        return true;
-    }
-    bool ok = false;
-    const double value = text.toDouble(&ok);
-    if (!ok || value < min || value > max) {
-        *error = tr("The setting %1 must be a number from %2 to %3, not '%4'.").arg(key).arg(min).arg(max).arg(text);
-        return false;
-    }
-    *out = value;
-    return true;
-}
+using Support::readNumber;
 
 QString readSettings(const DeployTarget& target, JenkinsSettings* s)
 {

@@ -456,21 +456,10 @@ DeployJob* KubernetesBackend::start(const DeployRequest& request)
     QString hint;
     if (!Cluster::fromTarget(request.target, &cluster, &message, &hint))
         return failedJob(message, hint);
-    const QString name = request.target.setting(QStringLiteral("deployment")).trimmed();
-    if (name.isEmpty())
-        return failedJob(tr("The setting 'deployment' is empty for %1 in %2.")
-                             .arg(request.target.service, request.target.environment),
-            tr("Set 'deployment' to the name of the Kubernetes Deployment that runs the service."));
-    if (!isValidName(name))
-        return failedJob(tr("The setting 'deployment' (\"%1\") is not a Kubernetes object name.").arg(name),
-            tr("Names are lowercase letters, digits, '-' and '.', e.g. \"checkout\"."));
-    if (request.action == Action::Deploy) {
-        if (request.version.trimmed().isEmpty())
-            return failedJob(tr("No version to deploy."), tr("Choose the version (the image tag) to deploy."));
-        if (request.version.contains(QLatin1Char(' ')) || request.version.contains(QLatin1Char('/')))
-            return failedJob(tr("\"%1\" is not an image tag.").arg(request.version),
-                tr("A tag is letters, digits, '_', '.' and '-', e.g. 1.4.2."));
-    }
+    QString name;
+    Failure failure;
+    if (!checkWorkloadRequest(request, QStringLiteral("deployment"), QStringLiteral("Kubernetes Deployment"), &name, &failure))
+        return failedJob(failure.message, failure.hint);
     return new DeploymentJob(context().http, cluster, request, this);
 }
 

@@ -741,6 +741,34 @@ void KubeJob::listReplicaSets(const QJsonObject& workload, const QString& kind, 
         });
 }
 
+bool checkWorkloadRequest(const DeployRequest& request, const QString& nameSetting, const QString& kind, QString* name,
+    Failure* failure)
+{
+    *name = request.target.setting(nameSetting).trimmed();
+    if (name->isEmpty()) {
+        *failure = { QStringLiteral("The setting '%1' is empty for %2 in %3.").arg(nameSetting, request.target.service, request.target.environment),
+            QStringLiteral("Set '%1' to the name of the %2 that runs the service.").arg(nameSetting, kind) };
+        return false;
+    }
+    if (!isValidName(*name)) {
+        *failure = { QStringLiteral("The setting '%1' (\"%2\") is not a Kubernetes object name.").arg(nameSetting, *name),
+            QStringLiteral("Names are lowercase letters, digits, '-' and '.', e.g. \"checkout\".") };
+        return false;
+    }
+    if (request.action == Action::Deploy) {
+        if (request.version.trimmed().isEmpty()) {
+            *failure = { QStringLiteral("No version to deploy."), QStringLiteral("Choose the version (the image tag) to deploy.") };
+            return false;
+        }
+        if (request.version.contains(QLatin1Char(' ')) || request.version.contains(QLatin1Char('/'))) {
+            *failure = { QStringLiteral("\"%1\" is not an image tag.").arg(request.version),
+                QStringLiteral("A tag is letters, digits, '_', '.' and '-', e.g. 1.4.2.") };
+            return false;
+        }
+    }
+    return true;
+}
+
 QJsonObject rollbackTarget(const QList<QJsonObject>& sets, const QString& revisionAnnotation, const QString& historyId,
     const QString& version, const QString& container, const QString& described,
     const std::function<bool(const QJsonObject&)>& isCurrent, const QString& noHistory, Failure* failure)

@@ -148,6 +148,12 @@ QJsonObject rollbackTarget(const QList<QJsonObject>& sets, const QString& revisi
     const QString& version, const QString& container, const QString& described,
     const std::function<bool(const QJsonObject&)>& isCurrent, const QString& noHistory, Failure* failure);
 
+// Checks what a job on a workload needs before it starts: the setting `nameSetting` ("deployment",
+// "rollout") names a Kubernetes object (`kind` in messages), and a deploy has an image tag. The
+// name in *name; false with *failure otherwise.
+bool checkWorkloadRequest(const DeployRequest& request, const QString& nameSetting, const QString& kind, QString* name,
+    Failure* failure);
+
 // The body of a JSON answer that must be an object.
 bool jsonObject(const Net::HttpResponse& response, QJsonObject* object, QString* problem);
 
